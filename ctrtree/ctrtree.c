@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctrtree: every process on the host as a tree, with its namespaces and
+ * cgroups; text for people, JSON for scripts.
+ */
+#include <err.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "model.h"
+#include "render.h"
+#include "snapshot.h"
+#include "util.h"
+
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+static const int default_cols[] = { CT_COL_PID, CT_COL_USER, CT_COL_NS, CT_COL_CGROUP, CT_COL_COMMAND };
+
+struct ns_filter {
+	int type; /* -1: any type */
+	uint64_t ino;
+};
+
+struct options {
+	int cols[64];
+	size_t n_cols;
+	bool json, raw, noheadings, ascii, list, namespaces, threads;
+	int width;
+	int *pids;
+	size_t n_pids;
+	struct ns_filter *nss;
+	size_t n_nss;
+	const char **cgroups;
+	size_t n_cgroups;
+	const char *save, *load;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("Usage:\n"
+	      " ctrtree [options]\n"
+	      "\n"
+	      "Show every process as a tree, with its namespaces and cgroups.\n"
+	      "\n"
+	      "Options:\n"
+	      " -J, --json              JSON output (see ctrtree-json(5))\n"
+	      " -o, --output LIST       columns to show; +LIST adds to the default\n"
+	      "     --list-columns      list the available columns\n"
+	      " -r, --raw               raw output: no alignment, no tree\n"
+	      " -n, --noheadings        do not print headings\n"
+	      " -a, --ascii             use ASCII characters for the tree\n"
+	      " -l, --list              a flat list instead of a tree\n"
+	      " -w, --width N           format for a terminal N columns wide\n"
+	      " -N, --namespaces        list the distinct namespaces (like lsns)\n"
+	      " -T, --threads           show threads too\n"
+	      "\n"
+	      "Filters (combined, all must match):\n"
+	      " -p, --pid PID           only PID and its descendants (repeatable)\n"
+	      "     --ns [TYPE:]INODE   only members of that namespace (repeatable)\n"
+	      "     --cgroup PREFIX     only processes in a cgroup under PREFIX (repeatable)\n"
+	      "\n"
+	      "Snapshots:\n"
+	      "     --save FILE         write the collected facts to FILE ('-': stdout)\n"
+	      "     --load FILE         show a saved snapshot instead of this host\n"
+	      "\n"
+	      " -h, --help              display this help\n"
+	      " -V, --version           display version\n"
+	      "\n"
+	      "For more details see ctrtree(1).\n",
+	      stdout);
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn)) bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ctrtree: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'ctrtree --help' for more information.\n", stderr);
+	exit(EXIT_FAILURE);
+}
+
+static void list_columns(void)
+{
+	for (int i = 0; i < CT_COL_COUNT; i++)
+		printf("%10s  %s\n", ct_cols[i].name, ct_cols[i].help);
+}
+
+static void parse_columns(struct options *o, const char *arg)
+{
+	const char *p = arg;
+
+	if (*p == '+') {
+		p++;
+	} else {
+		o->n_cols = 0;
+	}
+	while (*p) {
+		const char *e = strchrnul(p, ',');
+		int c = ct_col_from_name(p, (size_t)(e - p));
+
+		if (c < 0) {
+			_cleanup_free_ char *bad = ct_escape_term_dup(p, (size_t)(e - p));
+
+			bad_usage("unknown column: %s", bad);
+		}
+		if (o->n_cols == ARRAY_SIZE(o->cols))
+			bad_usage("too many columns");
+		o->cols[o->n_cols++] = c;
+		p = *e ? e + 1 : e;
+	}
+	if (o->n_cols == 0)
+		bad_usage("no columns given");
+}
+
+static void parse_ns_filter(struct options *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	struct ns_filter f = { -1, 0 };
+	const char *num = arg;
+
+	if (colon) {
+		_cleanup_free_ char *type = xmemdup0(arg, (size_t)(colon - arg));
+
+		f.type = ct_ns_type_from_name(type);
+		if (f.type < 0)
+			bad_usage("unknown namespace type in '%s' (cgroup, ipc, mnt, net, pid, time, user, uts)",
+				  arg);
+		num = colon + 1;
+	}
+	/* Also take the "net:[4026531840]" form a readlink prints. */
+	size_t len = strlen(num);
+	if (len > 2 && num[0] == '[' && num[len - 1] == ']')
+		num++, len -= 2;
+	if (ct_parse_u64(num, len, &f.ino) < 0 || f.ino == 0)
+		bad_usage("invalid namespace '%s': expected [TYPE:]INODE", arg);
+	o->nss = xreallocarray(o->nss, o->n_nss + 1, sizeof(*o->nss));
+	o->nss[o->n_nss++] = f;
+}
+
+static void parse_args(struct options *o, int argc, char **argv)
+{
+	enum { OPT_LIST_COLUMNS = 256, OPT_NS, OPT_CGROUP, OPT_SAVE, OPT_LOAD };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "ascii", no_argument, NULL, 'a' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "namespaces", no_argument, NULL, 'N' },
+		{ "threads", no_argument, NULL, 'T' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "ns", required_argument, NULL, OPT_NS },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "save", required_argument, NULL, OPT_SAVE },
+		{ "load", required_argument, NULL, OPT_LOAD },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, pid;
+
+	memcpy(o->cols, default_cols, sizeof(default_cols));
+	o->n_cols = ARRAY_SIZE(default_cols);
+
+	while ((c = getopt_long(argc, argv, "Jo:rnalw:NTp:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			o->json = true;
+			break;
+		case 'o':
+			parse_columns(o, optarg);
+			break;
+		case OPT_LIST_COLUMNS:
+			list_columns();
+			exit(EXIT_SUCCESS);
+		case 'r':
+			o->raw = true;
+			break;
+		case 'n':
+			o->noheadings = true;
+			break;
+		case 'a':
+			o->ascii = true;
+			break;
+		case 'l':
+			o->list = true;
+			break;
+		case 'w':
+			if (ct_parse_pid(optarg, strlen(optarg), &o->width) < 0 || o->width < 10 ||
+			    o->width > 100000)
+				bad_usage("invalid width: '%s'", optarg);
+			break;
+		case 'N':
+			o->namespaces = true;
+			break;
+		case 'T':
+			o->threads = true;
+			break;
+		case 'p':
+			if (ct_parse_pid(optarg, strlen(optarg), &pid) < 0 || pid <= 0)
+				bad_usage("invalid PID: '%s'", optarg);
+			o->pids = xreallocarray(o->pids, o->n_pids + 1, sizeof(int));
+			o->pids[o->n_pids++] = pid;
+			break;
+		case OPT_NS:
+			parse_ns_filter(o, optarg);
+			break;
+		case OPT_CGROUP:
+			o->cgroups = xreallocarray(o->cgroups, o->n_cgroups + 1, sizeof(char *));
+			o->cgroups[o->n_cgroups++] = optarg;
+			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
+		case OPT_LOAD:
+			o->load = optarg;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("ctrtree %s\n", VERSION);
+			exit(EXIT_SUCCESS);
+		default:
+			fputs("Try 'ctrtree --help' for more information.\n", stderr);
+			exit(EXIT_FAILURE);
+		}
+	}
+	if (optind < argc) {
+		_cleanup_free_ char *bad = ct_escape_term_dup(argv[optind], strlen(argv[optind]));
+
+		bad_usage("unexpected argument '%s'", bad);
+	}
+	if (o->json && (o->raw || o->namespaces))
+		bad_usage("--json does not combine with --raw or --namespaces");
+}
+
+/* "/docker" selects "/docker" and "/docker/ID", not "/dockerd". */
+static bool cgroup_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	while (n > 1 && prefix[n - 1] == '/')
+		n--;
+	if (strncmp(path, prefix, n) != 0)
+		return false;
+	return path[n] == '\0' || path[n] == '/' || (n == 1 && prefix[0] == '/');
+}
+
+static bool proc_matches(const struct options *o, const struct ct_proc *p)
+{
+	if (o->n_nss) {
+		bool any = false;
+
+		for (size_t k = 0; k < o->n_nss && !any; k++)
+			for (int t = 0; t < CT_NS_COUNT && !any; t++)
+				if ((o->nss[k].type < 0 || o->nss[k].type == t) &&
+				    p->ns[t].ino == o->nss[k].ino)
+					any = true;
+		if (!any)
+			return false;
+	}
+	if (o->n_cgroups) {
+		bool any = false;
+
+		for (size_t k = 0; k < o->n_cgroups && !any; k++)
+			for (size_t i = 0; i < p->n_cgroups && !any; i++)
+				any = cgroup_under(p->cgroups[i].path, o->cgroups[k]);
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+/* The selection as a keep[] array, or NULL when everything is shown. */
+static bool *select_procs(const struct options *o, const struct ct_model *m)
+{
+	const struct ct_snapshot *s = m->snap;
+	bool *keep;
+
+	if (!o->n_pids && !o->n_nss && !o->n_cgroups)
+		return NULL;
+	keep = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(bool));
+
+	for (size_t i = 0; i < s->n_procs; i++)
+		keep[i] = proc_matches(o, &s->procs[i]);
+
+	if (o->n_pids) {
+		_cleanup_free_ bool *in_subtree = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(bool));
+		_cleanup_free_ size_t *stack = xmalloc((s->n_procs ? s->n_procs : 1) * sizeof(size_t));
+
+		for (size_t k = 0; k < o->n_pids; k++) {
+			ssize_t root = ct_snapshot_find(s, o->pids[k]);
+			size_t sp = 0;
+
+			if (root < 0) {
+				free(keep);
+				errx(EXIT_FAILURE, "no process with PID %d", o->pids[k]);
+			}
+			stack[sp++] = (size_t)root;
+			while (sp) {
+				size_t i = stack[--sp];
+
+				if (in_subtree[i])
+					continue;
+				in_subtree[i] = true;
+				for (size_t c = m->nodes[i].first_child; c != CT_NONE; c = m->nodes[c].next_sibling)
+					stack[sp++] = c;
+			}
+		}
+		for (size_t i = 0; i < s->n_procs; i++)
+			keep[i] = keep[i] && in_subtree[i];
+	}
+	return keep;
+}
+
+static bool output_failed;
+
+static void close_stdout(void)
+{
+	if (output_failed)
+		return; /* already reported by main() */
+	/* Report a failed write (full disk, closed stdout), like util-linux. */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE)
+			_exit(EXIT_FAILURE);
+		warn("write error");
+		_exit(EXIT_FAILURE);
+	}
+}
+
+static int save_snapshot(const struct ct_snapshot *s, const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		return ct_snapshot_save(s, STDOUT_FILENO);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return -errno;
+	r = ct_snapshot_save(s, fd);
+	if (r == 0 && fsync(fd) < 0 && errno != EINVAL)
+		r = -errno;
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct ct_snapshot *s = NULL;
+	struct ct_model *m = NULL;
+	_cleanup_free_ bool *keep = NULL;
+	struct ct_render_opts ro;
+	int r;
+
+	setlocale(LC_ALL, "");
+	ct_escape_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
+	atexit(close_stdout);
+	parse_args(&o, argc, argv);
+
+	if (o.load) {
+		const char *why = NULL;
+
+		r = ct_snapshot_load(o.load, &s, &why);
+		if (r < 0) {
+			_cleanup_free_ char *name = ct_escape_term_dup(o.load, strlen(o.load));
+
+			if (why)
+				errx(EXIT_FAILURE, "cannot load snapshot %s: %s", name, why);
+			errno = -r;
+			err(EXIT_FAILURE, "cannot load snapshot %s", name);
+		}
+	} else {
+		struct ct_collect_opts co = { .flags = o.threads ? CT_COLLECT_THREADS : 0 };
+
+		r = ct_snapshot_collect(&co, &s);
+		if (r < 0) {
+			errno = -r;
+			err(EXIT_FAILURE, "cannot read /proc");
+		}
+		if (s->host.partial && geteuid() != 0)
+			warnx("not running as root: some namespaces, cgroups or command lines "
+			      "are unavailable (shown as '?')");
+	}
+
+	if (o.save) {
+		r = save_snapshot(s, o.save);
+		if (r < 0) {
+			_cleanup_free_ char *name = ct_escape_term_dup(o.save, strlen(o.save));
+
+			errno = -r;
+			err(EXIT_FAILURE, "cannot write snapshot %s", name);
+		}
+		ct_snapshot_free(s);
+		return EXIT_SUCCESS;
+	}
+
+	m = ct_model_new(s);
+	keep = select_procs(&o, m);
+
+	ro = (struct ct_render_opts){
+		.cols = o.cols,
+		.n_cols = o.n_cols,
+		.keep = keep,
+		.raw = o.raw,
+		.noheadings = o.noheadings,
+		.ascii = o.ascii,
+		.list = o.list || o.raw,
+		.width = o.width,
+		.out = stdout,
+	};
+	if (o.json)
+		r = ct_render_json(m, keep, stdout);
+	else if (o.namespaces)
+		r = ct_render_namespaces(m, &ro);
+	else
+		r = ct_render_tree(m, &ro);
+
+	ct_model_free(m);
+	ct_snapshot_free(s);
+	free(o.pids);
+	free(o.nss);
+	free(o.cgroups);
+	if (r < 0 && r != -EPIPE) {
+		output_failed = true;
+		errno = -r;
+		err(EXIT_FAILURE, "write error");
+	}
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The /proc collector: one pass, one directory fd per process, every read
+ * relative to it.  A /proc/PID directory fd stays bound to the process it
+ * was opened for: once that process is gone, reads through it fail with
+ * ESRCH even if the PID number is reused, so a process is either read
+ * whole from one task or skipped, never reported with mixed data.
+ */
+#include <fcntl.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
+#include <linux/magic.h>
+#include <time.h>
+
+#include <libproc2/misc.h>
+#include <libproc2/stat.h>
+
+#include "snapshot.h"
+#include "util.h"
+
+#define PF_KTHREAD 0x00200000
+
+const char *const ct_ns_names[CT_NS_COUNT] = {
+	[CT_NS_CGROUP] = "cgroup", [CT_NS_IPC] = "ipc",	  [CT_NS_MNT] = "mnt",
+	[CT_NS_NET] = "net",	   [CT_NS_PID] = "pid",	  [CT_NS_TIME] = "time",
+	[CT_NS_USER] = "user",	   [CT_NS_UTS] = "uts",
+};
+
+static const char *const ns_paths[CT_NS_COUNT] = {
+	[CT_NS_CGROUP] = "ns/cgroup", [CT_NS_IPC] = "ns/ipc",	[CT_NS_MNT] = "ns/mnt",
+	[CT_NS_NET] = "ns/net",	      [CT_NS_PID] = "ns/pid",	[CT_NS_TIME] = "ns/time",
+	[CT_NS_USER] = "ns/user",     [CT_NS_UTS] = "ns/uts",
+};
+
+int ct_ns_type_from_name(const char *name)
+{
+	for (int i = 0; i < CT_NS_COUNT; i++)
+		if (strcmp(name, ct_ns_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static const char *const cgroup_mode_names[] = {
+	[CT_CGROUP_UNKNOWN] = "unknown",
+	[CT_CGROUP_LEGACY] = "legacy",
+	[CT_CGROUP_HYBRID] = "hybrid",
+	[CT_CGROUP_UNIFIED] = "unified",
+};
+
+const char *ct_cgroup_mode_name(enum ct_cgroup_mode m)
+{
+	return (unsigned)m < ARRAY_SIZE(cgroup_mode_names) ? cgroup_mode_names[m] : "unknown";
+}
+
+enum ct_cgroup_mode ct_cgroup_mode_from_name(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cgroup_mode_names); i++)
+		if (strcmp(s, cgroup_mode_names[i]) == 0)
+			return (enum ct_cgroup_mode)i;
+	return CT_CGROUP_UNKNOWN;
+}
+
+/* ---- parsers: each takes untrusted text ---- */
+
+int ct_parse_stat(const char *buf, size_t len, struct ct_arena *a, struct ct_proc *p)
+{
+	const char *open, *close, *end = buf + len, *f;
+	uint64_t flags = 0, start = 0;
+	int pid, ppid = 0, field;
+
+	/* comm may hold anything, ')' and newlines included: it ends at the LAST ')'. */
+	open = memchr(buf, '(', len);
+	close = memrchr(buf, ')', len);
+	if (!open || !close || close < open || open == buf || open[-1] != ' ')
+		return -EINVAL;
+	if (ct_parse_pid(buf, (size_t)(open - 1 - buf), &pid) < 0)
+		return -EINVAL;
+
+	/* Fields after comm, numbered as in proc(5): state is field 3. */
+	f = close + 1;
+	for (field = 3; f < end && field <= 22; field++) {
+		const char *tok, *sp;
+
+		if (*f != ' ')
+			return -EINVAL;
+		tok = f + 1;
+		sp = memchr(tok, ' ', (size_t)(end - tok));
+		if (!sp)
+			sp = end;
+		while (sp > tok && sp[-1] == '\n')
+			sp--;
+		switch (field) {
+		case 3:
+			if (sp - tok != 1)
+				return -EINVAL;
+			p->state = *tok;
+			break;
+		case 4:
+			if (ct_parse_pid(tok, (size_t)(sp - tok), &ppid) < 0)
+				return -EINVAL;
+			break;
+		case 9:
+			if (ct_parse_u64(tok, (size_t)(sp - tok), &flags) < 0)
+				return -EINVAL;
+			break;
+		case 22:
+			if (ct_parse_u64(tok, (size_t)(sp - tok), &start) < 0)
+				return -EINVAL;
+			break;
+		}
+		f = sp;
+		while (f < end && *f == '\n')
+			f++;
+	}
+	if (field <= 22)
+		return -EINVAL;
+
+	p->pid = pid;
+	p->ppid = ppid;
+	p->start_time = start;
+	if (flags & PF_KTHREAD)
+		p->flags |= CT_PROC_KTHREAD;
+	p->comm = ct_arena_strndup(a, open + 1, (size_t)(close - open - 1));
+	return 0;
+}
+
+/* Find "Key:\t" at a line start; return the value up to the newline. */
+static const char *status_field(const char *buf, size_t len, const char *key, size_t *ret_len)
+{
+	size_t klen = strlen(key);
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == ':') {
+			const char *v = p + klen + 1;
+
+			while (v < nl && (*v == '\t' || *v == ' '))
+				v++;
+			*ret_len = (size_t)(nl - v);
+			return v;
+		}
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/* Split a tab/space separated list of decimal numbers. */
+static int parse_numbers(const char *s, size_t len, uint64_t *out, size_t max, size_t *ret_n)
+{
+	size_t n = 0;
+	const char *end = s + len;
+
+	while (s < end) {
+		const char *e;
+
+		while (s < end && (*s == '\t' || *s == ' '))
+			s++;
+		if (s == end)
+			break;
+		e = s;
+		while (e < end && *e != '\t' && *e != ' ')
+			e++;
+		if (n == max || ct_parse_u64(s, (size_t)(e - s), &out[n]) < 0)
+			return -EINVAL;
+		n++;
+		s = e;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+int ct_parse_status(const char *buf, size_t len, struct ct_arena *a, struct ct_proc *p)
+{
+	uint64_t v[64];
+	const char *f;
+	size_t flen, n;
+
+	f = status_field(buf, len, "Uid", &flen);
+	if (!f || parse_numbers(f, flen, v, 4, &n) < 0 || n != 4 || v[1] > UINT32_MAX)
+		return -EINVAL;
+	p->uid = (uint32_t)v[1];
+
+	/* NSpid appeared in 4.1; without it the pid is the only one. */
+	f = status_field(buf, len, "NSpid", &flen);
+	if (f) {
+		int *nspid;
+
+		if (parse_numbers(f, flen, v, ARRAY_SIZE(v), &n) < 0 || n == 0)
+			return -EINVAL;
+		nspid = ct_arena_alloc(a, n * sizeof(int));
+		for (size_t i = 0; i < n; i++) {
+			if (v[i] > INT32_MAX)
+				return -EINVAL;
+			nspid[i] = (int)v[i];
+		}
+		p->nspid = nspid;
+		p->n_nspid = n;
+	}
+	return 0;
+}
+
+int ct_parse_cmdline(const char *buf, size_t len, struct ct_arena *a, struct ct_proc *p)
+{
+	const char **argv;
+	size_t argc = 0, i = 0;
+	char *copy;
+
+	if (len == 0) {
+		p->argv = NULL;
+		p->argc = 0;
+		return 0;
+	}
+	/* A trailing NUL ends the last argument; a process that rewrote its
+	 * argv (setproctitle) may leave none. */
+	if (buf[len - 1] == '\0')
+		len--;
+	for (size_t k = 0; k < len; k++)
+		argc += buf[k] == '\0';
+	argc++;
+
+	copy = ct_arena_strndup(a, buf, len);
+	argv = ct_arena_alloc(a, argc * sizeof(*argv));
+	for (size_t k = 0; k < argc; k++) {
+		argv[k] = copy + i;
+		i += strlen(copy + i) + 1;
+	}
+	p->argv = argv;
+	p->argc = argc;
+	return 0;
+}
+
+int ct_parse_cgroup(const char *buf, size_t len, struct ct_arena *a, struct ct_proc *p)
+{
+	struct ct_cgroup_line *lines;
+	const char *s = buf, *end = buf + len;
+	size_t n = 0, max = 1;
+
+	for (size_t i = 0; i < len; i++)
+		max += buf[i] == '\n';
+	lines = ct_arena_alloc(a, max * sizeof(*lines));
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *c1, *c2;
+		uint64_t h;
+
+		if (!nl)
+			nl = end;
+		c1 = memchr(s, ':', (size_t)(nl - s));
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : NULL;
+		if (!c2 || ct_parse_u64(s, (size_t)(c1 - s), &h) < 0 || h > UINT32_MAX) {
+			/*
+			 * Not "N:ctrl:path": a cgroup name with a newline in it
+			 * continued the previous path.  Keep the bytes.
+			 */
+			if (n == 0)
+				return -EINVAL;
+			size_t plen = strlen(lines[n - 1].path);
+			char *joined = ct_arena_alloc(a, plen + 1 + (size_t)(nl - s) + 1);
+
+			memcpy(joined, lines[n - 1].path, plen);
+			joined[plen] = '\n';
+			memcpy(joined + plen + 1, s, (size_t)(nl - s));
+			joined[plen + 1 + (nl - s)] = '\0';
+			lines[n - 1].path = joined;
+		} else {
+			lines[n].hierarchy = (unsigned)h;
+			lines[n].controllers = ct_arena_strndup(a, c1 + 1, (size_t)(c2 - c1 - 1));
+			lines[n].path = ct_arena_strndup(a, c2 + 1, (size_t)(nl - c2 - 1));
+			n++;
+		}
+		s = nl + 1;
+	}
+	p->cgroups = lines;
+	p->n_cgroups = n;
+	return 0;
+}
+
+int ct_parse_ns_link(const char *buf, size_t len, const char *type, uint64_t *ret_ino)
+{
+	size_t tl = strlen(type);
+
+	if (len < tl + 4 || memcmp(buf, type, tl) != 0 || buf[tl] != ':' || buf[tl + 1] != '[' ||
+	    buf[len - 1] != ']')
+		return -EINVAL;
+	return ct_parse_u64(buf + tl + 2, len - tl - 3, ret_ino);
+}
+
+const char *ct_proc_main_cgroup(const struct ct_proc *p)
+{
+	const char *v1 = NULL;
+
+	for (size_t i = 0; i < p->n_cgroups; i++) {
+		const struct ct_cgroup_line *l = &p->cgroups[i];
+
+		if (l->hierarchy == 0 && l->controllers[0] == '\0') {
+			if (strcmp(l->path, "/") != 0)
+				return l->path;
+		} else if (!v1 && strcmp(l->path, "/") != 0) {
+			v1 = l->path;
+		}
+	}
+	if (v1)
+		return v1;
+	return p->n_cgroups ? "/" : NULL;
+}
+
+/* ---- the collector ---- */
+
+struct uid_cache {
+	uint32_t uid;
+	const char *name;
+};
+
+struct collector {
+	struct ct_snapshot *snap;
+	const struct ct_collect_opts *opts;
+	size_t cmdline_cap;
+	size_t cap_procs;
+	struct uid_cache *uids;
+	size_t n_uids;
+	bool partial;
+};
+
+static const char *uid_name(struct collector *c, uint32_t uid)
+{
+	struct passwd *pw;
+	const char *name = NULL;
+
+	for (size_t i = 0; i < c->n_uids; i++)
+		if (c->uids[i].uid == uid)
+			return c->uids[i].name;
+	pw = getpwuid(uid);
+	if (pw && pw->pw_name)
+		name = ct_arena_strdup(&c->snap->arena, pw->pw_name);
+	c->uids = xreallocarray(c->uids, c->n_uids + 1, sizeof(*c->uids));
+	c->uids[c->n_uids++] = (struct uid_cache){ uid, name };
+	return name;
+}
+
+static void read_namespaces(int dfd, struct ct_proc *p, bool *ret_denied)
+{
+	for (int t = 0; t < CT_NS_COUNT; t++) {
+		struct stat st;
+
+		if (fstatat(dfd, ns_paths[t], &st, 0) < 0) {
+			/* ENOENT: a zombie, or a type this kernel lacks. */
+			if (errno == EACCES || errno == EPERM)
+				*ret_denied = true;
+			p->ns[t] = (struct ct_ns_id){ 0, 0 };
+			continue;
+		}
+		p->ns[t] = (struct ct_ns_id){ (uint64_t)st.st_dev, (uint64_t)st.st_ino };
+	}
+}
+
+/* 0: collected; -ESRCH/-ENOENT: gone, skip; other -errno: skip too. */
+static int collect_task(struct collector *c, int dfd, struct ct_proc *p, const struct ct_proc *leader)
+{
+	struct ct_arena *a = &c->snap->arena;
+	char buf[8192];
+	ssize_t n;
+	bool denied = false;
+	int r;
+
+	*p = (struct ct_proc){ 0 };
+
+	n = ct_read_small_at(dfd, "stat", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	r = ct_parse_stat(buf, (size_t)n, a, p);
+	if (r < 0)
+		return r;
+
+	n = ct_read_small_at(dfd, "status", buf, sizeof(buf));
+	if (n == -ESRCH || n == -ENOENT)
+		return (int)n;
+	if (n < 0 || ct_parse_status(buf, (size_t)n, a, p) < 0)
+		p->flags |= CT_PROC_NO_STATUS;
+	else
+		p->user = uid_name(c, p->uid);
+
+	if (leader) {
+		/* Threads share their process's argv. */
+		p->argv = leader->argv;
+		p->argc = leader->argc;
+		p->flags |= leader->flags & (CT_PROC_CMDLINE_TRUNCATED | CT_PROC_NO_CMDLINE);
+	} else {
+		n = ct_read_small_at(dfd, "cmdline", buf, sizeof(buf));
+		if (n == -EFBIG) {
+			_cleanup_free_ char *big = NULL;
+			size_t len;
+			bool trunc;
+
+			r = ct_read_file_at(dfd, "cmdline", c->cmdline_cap, &big, &len, &trunc);
+			if (r == -ESRCH || r == -ENOENT)
+				return r;
+			if (r < 0) {
+				p->flags |= CT_PROC_NO_CMDLINE;
+			} else {
+				ct_parse_cmdline(big, len, a, p);
+				if (trunc)
+					p->flags |= CT_PROC_CMDLINE_TRUNCATED;
+			}
+		} else if (n == -ESRCH || n == -ENOENT) {
+			return (int)n;
+		} else if (n < 0) {
+			p->flags |= CT_PROC_NO_CMDLINE;
+		} else {
+			ct_parse_cmdline(buf, (size_t)n, a, p);
+		}
+	}
+
+	n = ct_read_small_at(dfd, "cgroup", buf, sizeof(buf));
+	if (n == -EFBIG) {
+		_cleanup_free_ char *big = NULL;
+		size_t len;
+
+		r = ct_read_file_at(dfd, "cgroup", 1024 * 1024, &big, &len, NULL);
+		if (r < 0 || ct_parse_cgroup(big, len, a, p) < 0)
+			p->flags |= CT_PROC_NO_CGROUP;
+	} else if (n == -ESRCH) {
+		return (int)n;
+	} else if (n < 0 || ct_parse_cgroup(buf, (size_t)n, a, p) < 0) {
+		p->flags |= CT_PROC_NO_CGROUP;
+	}
+
+	read_namespaces(dfd, p, &denied);
+	if (denied) {
+		p->flags |= CT_PROC_NS_PARTIAL;
+		c->partial = true;
+	}
+	if (p->flags & (CT_PROC_NO_STATUS | CT_PROC_NO_CMDLINE | CT_PROC_NO_CGROUP))
+		c->partial = true;
+	return 0;
+}
+
+static struct ct_proc *new_proc(struct collector *c)
+{
+	struct ct_snapshot *s = c->snap;
+
+	if (s->n_procs == c->cap_procs) {
+		c->cap_procs = c->cap_procs ? c->cap_procs * 2 : 1024;
+		s->procs = xreallocarray(s->procs, c->cap_procs, sizeof(*s->procs));
+	}
+	return &s->procs[s->n_procs];
+}
+
+static bool dirent_pid(const struct dirent *de, int *ret_pid)
+{
+	if (de->d_name[0] < '1' || de->d_name[0] > '9')
+		return false;
+	return ct_parse_pid(de->d_name, strlen(de->d_name), ret_pid) == 0;
+}
+
+static void collect_threads(struct collector *c, int dfd, size_t leader_idx)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int tfd = openat(dfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (tfd < 0)
+		return;
+	d = fdopendir(tfd);
+	if (!d) {
+		close(tfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		_cleanup_close_ int fd = -1;
+		struct ct_proc *p;
+		int tid;
+
+		if (!dirent_pid(de, &tid) || tid == c->snap->procs[leader_idx].pid)
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		p = new_proc(c);
+		if (collect_task(c, fd, p, &c->snap->procs[leader_idx]) < 0)
+			continue;
+		p->pid = tid;
+		p->ppid = c->snap->procs[leader_idx].pid;
+		p->flags |= CT_PROC_THREAD;
+		c->snap->n_procs++;
+	}
+}
+
+static void collect_host(struct ct_snapshot *s, int proc_fd)
+{
+	struct ct_host *h = &s->host;
+	struct utsname u;
+	struct statfs sfs;
+	struct stat_info *si = NULL;
+
+	if (uname(&u) == 0) {
+		h->hostname = ct_arena_strdup(&s->arena, u.nodename);
+		h->kernel = ct_arena_strdup(&s->arena, u.release);
+	}
+	h->time = (int64_t)time(NULL);
+	h->collector_uid = geteuid();
+	h->hertz = procps_hertz_get();
+	if (procps_stat_new(&si) >= 0) {
+		h->boot_time = (int64_t)STAT_GET(si, STAT_SYS_TIME_OF_BOOT, ul_int);
+		procps_stat_unref(&si);
+	}
+
+	h->cgroup_mode = CT_CGROUP_UNKNOWN;
+	if (statfs("/sys/fs/cgroup", &sfs) == 0) {
+		if (sfs.f_type == CGROUP2_SUPER_MAGIC)
+			h->cgroup_mode = CT_CGROUP_UNIFIED;
+		else if (statfs("/sys/fs/cgroup/unified", &sfs) == 0 &&
+			 sfs.f_type == CGROUP2_SUPER_MAGIC)
+			h->cgroup_mode = CT_CGROUP_HYBRID;
+		else
+			h->cgroup_mode = CT_CGROUP_LEGACY;
+	}
+
+	/*
+	 * The host's own namespaces: kthreadd (PID 2) never leaves the initial
+	 * ones and, unlike PID 1, is never non-dumpable.  Inside a PID
+	 * namespace there is no kthreadd: fall back to PID 1, then ourselves.
+	 */
+	static const char *const refs[] = { "2", "1", "self" };
+	for (size_t i = 0; i < ARRAY_SIZE(refs); i++) {
+		_cleanup_close_ int fd = openat(proc_fd, refs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct ct_proc p = { 0 };
+		char buf[1024];
+		ssize_t n;
+		bool denied = false;
+
+		if (fd < 0)
+			continue;
+		if (i == 0) {
+			struct ct_arena tmp = { 0 };
+
+			n = ct_read_small_at(fd, "stat", buf, sizeof(buf));
+			if (n < 0 || ct_parse_stat(buf, (size_t)n, &tmp, &p) < 0 ||
+			    !(p.flags & CT_PROC_KTHREAD)) {
+				ct_arena_free(&tmp);
+				continue;
+			}
+			ct_arena_free(&tmp);
+		}
+		read_namespaces(fd, &p, &denied);
+		if (!ct_ns_known(&p.ns[CT_NS_NET]))
+			continue;
+		memcpy(h->host_ns, p.ns, sizeof(h->host_ns));
+		break;
+	}
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct ct_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int ct_snapshot_collect(const struct ct_collect_opts *opts, struct ct_snapshot **ret)
+{
+	static const struct ct_collect_opts defaults = { 0 };
+	struct collector c = { 0 };
+	_cleanup_close_ int proc_fd = -1;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct ct_snapshot *s;
+	struct dirent *de;
+
+	if (!opts)
+		opts = &defaults;
+	proc_fd = open(opts->proc_root ? opts->proc_root : "/proc",
+		       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
+		return -errno;
+	d = fdopendir(dup(proc_fd));
+	if (!d)
+		return -errno;
+
+	s = xcalloc(1, sizeof(*s));
+	c.snap = s;
+	c.opts = opts;
+	c.cmdline_cap = opts->cmdline_cap ? opts->cmdline_cap : CT_CMDLINE_CAP;
+	collect_host(s, proc_fd);
+	s->host.threads = opts->flags & CT_COLLECT_THREADS;
+
+	while ((de = readdir(d))) {
+		_cleanup_close_ int fd = -1;
+		struct ct_proc *p;
+		int pid;
+
+		if (!dirent_pid(de, &pid))
+			continue;
+		fd = openat(proc_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* gone since readdir */
+		p = new_proc(&c);
+		if (collect_task(&c, fd, p, NULL) < 0)
+			continue;
+		s->n_procs++;
+		if (opts->flags & CT_COLLECT_THREADS)
+			collect_threads(&c, fd, s->n_procs - 1);
+	}
+
+	qsort(s->procs, s->n_procs, sizeof(*s->procs), cmp_proc);
+	s->host.partial = c.partial;
+	free(c.uids);
+	*ret = s;
+	return 0;
+}
+
+struct ct_snapshot *ct_snapshot_free(struct ct_snapshot *s)
+{
+	if (!s)
+		return NULL;
+	ct_arena_free(&s->arena);
+	free(s->procs);
+	free(s);
+	return NULL;
+}
+
+ssize_t ct_snapshot_find(const struct ct_snapshot *s, int pid)
+{
+	size_t lo = 0, hi = s->n_procs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->procs[mid].pid == pid)
+			return (ssize_t)mid;
+		if (s->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "util.h"
+
+static _Noreturn void oom(void)
+{
+	static const char msg[] = "ctrtree: out of memory\n";
+
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	p = reallocarray(p, n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xmemdup0(s, strlen(s));
+}
+
+char *xmemdup0(const void *p, size_t n)
+{
+	char *r = xmalloc(n + 1);
+
+	memcpy(r, p, n);
+	r[n] = '\0';
+	return r;
+}
+
+int ct_parse_u64(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 20)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int ct_parse_i64(const char *s, size_t len, int64_t *ret)
+{
+	bool neg = len > 0 && s[0] == '-';
+	uint64_t v;
+	int r;
+
+	r = ct_parse_u64(s + neg, len - neg, &v);
+	if (r < 0)
+		return r;
+	if (v > (uint64_t)INT64_MAX + neg)
+		return -ERANGE;
+	*ret = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+int ct_parse_pid(const char *s, size_t len, int *ret)
+{
+	uint64_t v;
+	int r;
+
+	r = ct_parse_u64(s, len, &v);
+	if (r < 0)
+		return r;
+	if (v > INT_MAX)
+		return -ERANGE;
+	*ret = (int)v;
+	return 0;
+}
+
+int ct_parse_u64_str(const char *s, uint64_t *ret)
+{
+	return ct_parse_u64(s, strlen(s), ret);
+}
+
+int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
+		    size_t *ret_len, bool *ret_truncated)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, size = 4096;
+	bool truncated = false;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+
+	buf = xmalloc(size + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (len == size) {
+			if (size >= cap) {
+				truncated = true;
+				break;
+			}
+			size = size * 2 > cap ? cap : size * 2;
+			buf = xrealloc(buf, size + 1);
+		}
+		n = read(fd, buf + len, size - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret_buf = TAKE_PTR(buf);
+	*ret_len = len;
+	if (ret_truncated)
+		*ret_truncated = truncated;
+	return 0;
+}
+
+ssize_t ct_read_small_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == size - 1)
+			return -EFBIG;
+	}
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+int ct_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void ct_buf_grow(struct ct_buf *b, size_t extra)
+{
+	if (b->cap - b->len > extra)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= extra)
+		cap *= 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void ct_buf_put(struct ct_buf *b, const void *p, size_t n)
+{
+	ct_buf_grow(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void ct_buf_puts(struct ct_buf *b, const char *s)
+{
+	ct_buf_put(b, s, strlen(s));
+}
+
+void ct_buf_putc(struct ct_buf *b, char c)
+{
+	ct_buf_put(b, &c, 1);
+}
+
+void ct_buf_printf(struct ct_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	ct_buf_grow(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void ct_buf_free(struct ct_buf *b)
+{
+	free(b->data);
+	*b = (struct ct_buf){ 0 };
+}
+
+bool ct_debug_enabled(const char *area)
+{
+	const char *mask = getenv("CTRTREE_DEBUG");
+	size_t n = strlen(area);
+
+	if (!mask || !*mask)
+		return false;
+	if (strcmp(mask, "all") == 0)
+		return true;
+	for (const char *p = mask; *p;) {
+		const char *e = strchrnul(p, ',');
+
+		if ((size_t)(e - p) == n && strncmp(p, area, n) == 0)
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+void ct_debug(const char *area, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ct_debug_enabled(area))
+		return;
+	fprintf(stderr, "ctrtree: debug: %s: ", area);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

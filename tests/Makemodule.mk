@@ -1,0 +1,3 @@
+# tests/: unit tests, the bundled runtime and helpers for the live tests.
+include tests/ctrrun/Makemodule.mk
+include tests/unit/Makemodule.mk

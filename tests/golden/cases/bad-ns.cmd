@@ -1,0 +1,1 @@
+--ns net:abc

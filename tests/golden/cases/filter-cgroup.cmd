@@ -1,0 +1,1 @@
+--load $FIXTURES/host-basic.json -w 100 --cgroup /docker

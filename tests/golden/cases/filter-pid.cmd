@@ -1,0 +1,1 @@
+--load $FIXTURES/host-basic.json -w 100 -p 1021

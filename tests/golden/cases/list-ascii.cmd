@@ -1,0 +1,1 @@
+--load $FIXTURES/host-basic.json -n -a -l -w 100 -o PID,COMMAND

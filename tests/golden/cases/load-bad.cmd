@@ -1,0 +1,1 @@
+--load $FIXTURES/bad/not-a-snapshot.json

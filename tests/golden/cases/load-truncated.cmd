@@ -1,0 +1,1 @@
+--load $FIXTURES/bad/truncated.json

@@ -1,0 +1,1 @@
+--load $FIXTURES/host-basic.json -N -w 100

@@ -1,0 +1,1 @@
+--load $FIXTURES/ppid-cycle.json -w 100

@@ -1,0 +1,8 @@
+# tests/unit/: one TAP binary per file, linked against lib/.
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_PROGRAMS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+TEST_PROGRAMS += $(UNIT_PROGRAMS)
+
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBCT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
