@@ -96,7 +96,8 @@ static void compute_ns_changed(struct ct_model *m)
 				}
 				a = m->nodes[a].parent;
 			}
-			if (!ref && m->nodes[i].parent != CT_NONE && ct_ns_known(&s->host.host_ns[t]))
+			/* Roots too: an orphan in a container is marked against the host. */
+			if (!ref && ct_ns_known(&s->host.host_ns[t]))
 				ref = &s->host.host_ns[t];
 			if (ref && !ct_ns_equal(ref, &p->ns[t]))
 				mask |= (uint16_t)(1u << t);

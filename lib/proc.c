@@ -202,6 +202,12 @@ int ct_parse_status(const char *buf, size_t len, struct ct_arena *a, struct ct_p
 		}
 		p->nspid = nspid;
 		p->n_nspid = n;
+	} else {
+		int *nspid = ct_arena_alloc(a, sizeof(int));
+
+		nspid[0] = p->pid;
+		p->nspid = nspid;
+		p->n_nspid = 1;
 	}
 	return 0;
 }
@@ -326,6 +332,7 @@ struct collector {
 	size_t cap_procs;
 	struct uid_cache *uids;
 	size_t n_uids;
+	uint64_t nsfs_dev;
 	bool partial;
 };
 
@@ -345,19 +352,28 @@ static const char *uid_name(struct collector *c, uint32_t uid)
 	return name;
 }
 
-static void read_namespaces(int dfd, struct ct_proc *p, bool *ret_denied)
+/*
+ * Every namespace lives on the one nsfs superblock: read the inode from the
+ * link text (readlinkat is much cheaper than a stat through the magic
+ * link) and take the device from one stat of the host's reference.
+ */
+static void read_namespaces(int dfd, uint64_t nsfs_dev, struct ct_proc *p, bool *ret_denied)
 {
 	for (int t = 0; t < CT_NS_COUNT; t++) {
-		struct stat st;
+		char buf[64];
+		uint64_t ino;
+		ssize_t n;
 
-		if (fstatat(dfd, ns_paths[t], &st, 0) < 0) {
+		p->ns[t] = (struct ct_ns_id){ 0, 0 };
+		n = readlinkat(dfd, ns_paths[t], buf, sizeof(buf));
+		if (n < 0) {
 			/* ENOENT: a zombie, or a type this kernel lacks. */
 			if (errno == EACCES || errno == EPERM)
 				*ret_denied = true;
-			p->ns[t] = (struct ct_ns_id){ 0, 0 };
 			continue;
 		}
-		p->ns[t] = (struct ct_ns_id){ (uint64_t)st.st_dev, (uint64_t)st.st_ino };
+		if (ct_parse_ns_link(buf, (size_t)n, ct_ns_names[t], &ino) == 0)
+			p->ns[t] = (struct ct_ns_id){ nsfs_dev, ino };
 	}
 }
 
@@ -432,7 +448,7 @@ static int collect_task(struct collector *c, int dfd, struct ct_proc *p, const s
 		p->flags |= CT_PROC_NO_CGROUP;
 	}
 
-	read_namespaces(dfd, p, &denied);
+	read_namespaces(dfd, c->nsfs_dev, p, &denied);
 	if (denied) {
 		p->flags |= CT_PROC_NS_PARTIAL;
 		c->partial = true;
@@ -493,7 +509,7 @@ static void collect_threads(struct collector *c, int dfd, size_t leader_idx)
 	}
 }
 
-static void collect_host(struct ct_snapshot *s, int proc_fd)
+static void collect_host(struct ct_snapshot *s, int proc_fd, uint64_t *ret_nsfs_dev)
 {
 	struct ct_host *h = &s->host;
 	struct utsname u;
@@ -549,10 +565,15 @@ static void collect_host(struct ct_snapshot *s, int proc_fd)
 			}
 			ct_arena_free(&tmp);
 		}
-		read_namespaces(fd, &p, &denied);
+		struct stat st;
+
+		if (fstatat(fd, "ns/net", &st, 0) < 0)
+			continue;
+		read_namespaces(fd, (uint64_t)st.st_dev, &p, &denied);
 		if (!ct_ns_known(&p.ns[CT_NS_NET]))
 			continue;
 		memcpy(h->host_ns, p.ns, sizeof(h->host_ns));
+		*ret_nsfs_dev = (uint64_t)st.st_dev;
 		break;
 	}
 }
@@ -572,6 +593,7 @@ int ct_snapshot_collect(const struct ct_collect_opts *opts, struct ct_snapshot *
 	_cleanup_closedir_ DIR *d = NULL;
 	struct ct_snapshot *s;
 	struct dirent *de;
+	int r;
 
 	if (!opts)
 		opts = &defaults;
@@ -587,7 +609,7 @@ int ct_snapshot_collect(const struct ct_collect_opts *opts, struct ct_snapshot *
 	c.snap = s;
 	c.opts = opts;
 	c.cmdline_cap = opts->cmdline_cap ? opts->cmdline_cap : CT_CMDLINE_CAP;
-	collect_host(s, proc_fd);
+	collect_host(s, proc_fd, &c.nsfs_dev);
 	s->host.threads = opts->flags & CT_COLLECT_THREADS;
 
 	while ((de = readdir(d))) {
@@ -601,8 +623,11 @@ int ct_snapshot_collect(const struct ct_collect_opts *opts, struct ct_snapshot *
 		if (fd < 0)
 			continue; /* gone since readdir */
 		p = new_proc(&c);
-		if (collect_task(&c, fd, p, NULL) < 0)
+		r = collect_task(&c, fd, p, NULL);
+		if (r < 0) {
+			ct_debug("collect", "pid %d skipped: %s", pid, strerror(-r));
 			continue;
+		}
 		s->n_procs++;
 		if (opts->flags & CT_COLLECT_THREADS)
 			collect_threads(&c, fd, s->n_procs - 1);

@@ -34,7 +34,7 @@ const struct ct_col_info ct_cols[CT_COL_COUNT] = {
 	[CT_COL_TIMENS] = { "TIMENS", 10, SCOLS_FL_RIGHT, "time namespace inode" },
 	[CT_COL_USERNS] = { "USERNS", 10, SCOLS_FL_RIGHT, "user namespace inode" },
 	[CT_COL_UTSNS] = { "UTSNS", 10, SCOLS_FL_RIGHT, "uts namespace inode" },
-	[CT_COL_COMM] = { "COMM", 16, 0, "command name (comm, 15 bytes)" },
+	[CT_COL_COMM] = { "COMM", 16, 0, "command name (comm)" },
 	[CT_COL_COMMAND] = { "COMMAND", 0.5, SCOLS_FL_TREE | SCOLS_FL_TRUNC | SCOLS_FL_NOEXTREMES,
 			     "command line, as a tree" },
 };
@@ -168,7 +168,9 @@ static struct libscols_table *new_table(const struct ct_render_opts *o)
 		return NULL;
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
-	scols_table_enable_noencoding(tb, 1); /* we escaped every cell already */
+	/* Cells are escaped already; --raw still encodes blanks and '\\' so that
+	 * a raw line splits on spaces, as lsblk -r does. */
+	scols_table_enable_noencoding(tb, 1);
 	if (o->ascii)
 		scols_table_enable_ascii(tb, 1);
 	if (o->width > 0) {

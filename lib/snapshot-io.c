@@ -14,6 +14,11 @@
 
 #define SNAPSHOT_SCHEMA "ctrtree-snapshot/1"
 
+static struct json_object *lossless_str(const char *s)
+{
+	return s ? ct_json_bytes_lossless(s, strlen(s)) : NULL;
+}
+
 static struct json_object *ns_to_json(const struct ct_ns_id *ns)
 {
 	struct json_object *o = json_object_new_object();
@@ -39,15 +44,15 @@ static struct json_object *proc_to_json(const struct ct_proc *p)
 	json_object_object_add(o, "pid", json_object_new_int(p->pid));
 	json_object_object_add(o, "ppid", json_object_new_int(p->ppid));
 	json_object_object_add(o, "start_time", json_object_new_uint64(p->start_time));
-	json_object_object_add(o, "state", json_object_new_string_len(&p->state, 1));
+	json_object_object_add(o, "state", ct_json_bytes_lossless(&p->state, 1));
 	json_object_object_add(o, "flags", json_object_new_int((int)p->flags));
-	json_object_object_add(o, "comm", ct_json_bytes_lossless(p->comm, strlen(p->comm)));
+	json_object_object_add(o, "comm", lossless_str(p->comm));
 	a = json_object_new_array_ext((int)p->argc);
 	for (size_t i = 0; i < p->argc; i++)
 		json_object_array_add(a, ct_json_bytes_lossless(p->argv[i], strlen(p->argv[i])));
 	json_object_object_add(o, "cmdline", a);
 	json_object_object_add(o, "uid", json_object_new_uint64(p->uid));
-	json_object_object_add(o, "user", p->user ? ct_json_bytes_lossless(p->user, strlen(p->user)) : NULL);
+	json_object_object_add(o, "user", lossless_str(p->user));
 	a = json_object_new_array_ext((int)p->n_nspid);
 	for (size_t i = 0; i < p->n_nspid; i++)
 		json_object_array_add(a, json_object_new_int(p->nspid[i]));
@@ -75,8 +80,8 @@ int ct_snapshot_save(const struct ct_snapshot *s, int fd)
 	struct ct_buf out = { 0 };
 	int r;
 
-	json_object_object_add(host, "hostname", ct_json_str(h->hostname));
-	json_object_object_add(host, "kernel", ct_json_str(h->kernel));
+	json_object_object_add(host, "hostname", lossless_str(h->hostname));
+	json_object_object_add(host, "kernel", lossless_str(h->kernel));
 	json_object_object_add(host, "cgroup_mode", json_object_new_string(ct_cgroup_mode_name(h->cgroup_mode)));
 	json_object_object_add(host, "time", json_object_new_int64(h->time));
 	json_object_object_add(host, "boot_time", json_object_new_int64(h->boot_time));
@@ -173,8 +178,12 @@ static int load_proc(struct loader *l, struct json_object *o, struct ct_proc *p)
 	p->ppid = (int)i64;
 	if (ct_json_get_u64(ct_json_get(o, "start_time"), &u) == 0)
 		p->start_time = u;
-	v = ct_json_get(o, "state");
-	p->state = (v && json_object_get_string_len(v) == 1) ? json_object_get_string(v)[0] : '?';
+	{
+		_cleanup_free_ char *st = NULL;
+		size_t len;
+
+		p->state = ct_json_get_bytes(ct_json_get(o, "state"), &st, &len) == 0 && len == 1 ? st[0] : '?';
+	}
 	if (ct_json_get_u64(ct_json_get(o, "flags"), &u) == 0)
 		p->flags = (unsigned)u;
 	p->comm = load_string(l, ct_json_get(o, "comm"));

@@ -91,9 +91,10 @@ int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
 		    size_t *ret_len, bool *ret_truncated);
 
 /*
- * Read into a caller's buffer with one read(2) first, for the small /proc
- * files that fit (stat, cgroup).  Returns bytes read (NUL-terminated) or
- * -errno; -EFBIG when it did not fit.
+ * Read a /proc file that hands over its whole content in one read(2) when
+ * the buffer is large enough (seq_file single_open files, cmdline): one
+ * read, NUL-terminated.  Returns the length, -EFBIG when the buffer filled
+ * (read it again with ct_read_file_at()), or -errno.
  */
 ssize_t ct_read_small_at(int dirfd, const char *name, char *buf, size_t size);
 

@@ -6,28 +6,43 @@ tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 
 # --- churn: hundreds of short-lived processes a second while we scan.
+# The processes alive before and after the scans are the reference: their
+# start times, read here from /proc, must be what ctrtree reports.
+stable_starts() {
+	for d in /proc/[0-9]*; do
+		awk '{ p = $1; sub(/.*\) /, ""); print p, $20 }' "$d/stat" 2>/dev/null
+	done | sort
+}
+stable_starts >"$tmp/before"
 churn() { while :; do /bin/true; sh -c ':' & wait; done; }
 churn & c1=$!
 churn & c2=$!
 on_exit "kill $c1 $c2"
-fails=0 bad_json=0 mixed=0
+fails=0 bad_json=0
 for i in $(seq 40); do
-	if ! "$CTRTREE" --json >"$tmp/c.json" 2>"$tmp/c.err"; then
+	if ! "$CTRTREE" --json >"$tmp/c$i.json" 2>"$tmp/c.err"; then
 		fails=$((fails + 1))
 		continue
 	fi
-	jq -e . "$tmp/c.json" >/dev/null 2>&1 || bad_json=$((bad_json + 1))
-	# A process still alive must have the start time /proc shows now: data
-	# from a recycled PID would carry another.
-	while read -r pid start; do
-		now=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null) || continue
-		[ -n "$now" ] && [ "$now" != "$start" ] && [ -d "/proc/$pid" ] && mixed=$((mixed + 1))
-	done < <(jq -r '.processes[] | "\(.pid) \(.start_time)"' "$tmp/c.json" | head -200)
+	jq -e . "$tmp/c$i.json" >/dev/null 2>&1 || bad_json=$((bad_json + 1))
 done
+kill "$c1" "$c2" 2>/dev/null; wait "$c1" "$c2" 2>/dev/null
+stable_starts >"$tmp/after"
+comm -12 "$tmp/before" "$tmp/after" >"$tmp/stable"
+mixed=0 checked=0
+for i in $(seq 40); do
+	[ -f "$tmp/c$i.json" ] || continue
+	jq -r '.processes[] | "\(.pid) \(.start_time)"' "$tmp/c$i.json" | sort >"$tmp/got"
+	# Every stable pid must appear with exactly its start time.
+	while read -r pid start; do
+		checked=$((checked + 1))
+		grep -qx "$pid $start" "$tmp/got" || mixed=$((mixed + 1))
+	done <"$tmp/stable"
+done
+diag "checked $checked (pid, start time) pairs of $(wc -l <"$tmp/stable") stable processes"
 is "$fails" 0 "40 scans under fork/exit churn all exit 0"
 is "$bad_json" 0 "every scan under churn is valid JSON"
-is "$mixed" 0 "no live process reported with another's start time"
-kill "$c1" "$c2" 2>/dev/null; wait "$c1" "$c2" 2>/dev/null
+is "$mixed" 0 "every stable process reported, with its own start time"
 
 # --- not root: partial data, clearly marked, exit 0.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then

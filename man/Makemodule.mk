@@ -1,0 +1,2 @@
+# Manual pages, installed by the top Makefile's install target.
+MANPAGES += man/ctrtree.1 man/ctrtree-json.5
