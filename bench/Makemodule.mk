@@ -1,10 +1,11 @@
 # bench/: the floor reader, the load generator and the timer behind
 # `make bench`.  Not part of `all`: they only serve the benchmark and need
-# nothing but libc.
+# nothing but libc and
+# lib/util.c's strict number parsing.
 
 BENCH_PROGRAMS := $(B)/bench/floor $(B)/bench/loadgen $(B)/bench/measure
 
-$(BENCH_PROGRAMS): $(B)/bench/%: $(B)/bench/%.o
+$(BENCH_PROGRAMS): $(B)/bench/%: $(B)/bench/%.o $(LIBCT)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 bench-build: $(BENCH_PROGRAMS)

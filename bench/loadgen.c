@@ -41,7 +41,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "util.h"
+#include "common.h"
 
 /* Inherited fds of the internal leader and worker modes. */
 #define READY_FD 3
@@ -79,18 +79,9 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Strict decimal in [min, 100000]: no sign, no spaces, no junk. */
 static unsigned parse_uint(const char *s, const char *what, unsigned min)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s < '0' || *s > '9' || v < min ||
-	    v > 100000)
-		errx(2, "invalid %s: '%s'", what, s);
-	return (unsigned)v;
+	return bench_parse_uint(s, what, min, 100000);
 }
 
 /* fork() semantics plus namespace flags, without a separate child stack. */

@@ -39,7 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "common.h"
 
 extern char **environ;
 
@@ -68,15 +68,7 @@ static void usage(FILE *f)
 
 static unsigned parse_uint(const char *s, const char *what, unsigned min)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s < '0' || *s > '9' || v < min ||
-	    v > 1000000)
-		errx(2, "invalid %s: '%s'", what, s);
-	return (unsigned)v;
+	return bench_parse_uint(s, what, min, 1000000);
 }
 
 static double ms_between(const struct timespec *a, const struct timespec *b)
