@@ -118,5 +118,6 @@ clean:
 
 .PHONY: all deps test-deps run check check-asan asan install uninstall clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
