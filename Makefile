@@ -19,7 +19,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 
-PKGS := libproc2 json-c smartcols
+PKGS := libproc2 json-c smartcols libcurl libprotobuf-c
 
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	-Wformat=2 -Wformat-security -Wpointer-arith -Wsign-compare \

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect-runtime.h"
 #include "escape.h"
 #include "model.h"
 #include "render.h"
+#include "resolve.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -32,7 +34,8 @@ struct ns_filter {
 struct options {
 	int cols[64];
 	size_t n_cols;
-	bool json, raw, noheadings, ascii, list, namespaces, threads;
+	bool json, raw, noheadings, ascii, list, namespaces, threads, kernel_tree;
+	const char *container;
 	int width;
 	int *pids;
 	size_t n_pids;
@@ -41,14 +44,17 @@ struct options {
 	const char **cgroups;
 	size_t n_cgroups;
 	const char *save, *load;
+	struct ct_engine_opts engine;
 };
 
 static void __attribute__((noreturn)) usage(void)
 {
 	fputs("Usage:\n"
-	      " ctrtree [options]\n"
+	      " ctrtree [options] [NAME|ID]\n"
 	      "\n"
-	      "Show every process as a tree, with its namespaces and cgroups.\n"
+	      "Show every process as a tree, with its namespaces and cgroups, and the\n"
+	      "container machinery as it really links up: engine, shim, container.\n"
+	      "With NAME or ID (a prefix will do), just that container's chain.\n"
 	      "\n"
 	      "Options:\n"
 	      " -J, --json              JSON output (see ctrtree-json(5))\n"
@@ -61,11 +67,18 @@ static void __attribute__((noreturn)) usage(void)
 	      " -w, --width N           format for a terminal N columns wide\n"
 	      " -N, --namespaces        list the distinct namespaces (like lsns)\n"
 	      " -T, --threads           show threads too\n"
+	      " -k, --kernel-tree       the kernel's parent links instead of the logical chain\n"
 	      "\n"
 	      "Filters (combined, all must match):\n"
 	      " -p, --pid PID           only PID and its descendants (repeatable)\n"
 	      "     --ns [TYPE:]INODE   only members of that namespace (repeatable)\n"
 	      "     --cgroup PREFIX     only processes in a cgroup under PREFIX (repeatable)\n"
+	      "\n"
+	      "Engines:\n"
+	      "     --docker-socket PATH  ask the Docker API on PATH (default: what dockerd\n"
+	      "                         listens on, $DOCKER_HOST, /var/run/docker.sock)\n"
+	      "     --timeout MS        give each engine at most MS milliseconds (2000)\n"
+	      "     --no-api            do not talk to the engines: /proc and state only\n"
 	      "\n"
 	      "Snapshots:\n"
 	      "     --save FILE         write the collected facts to FILE ('-': stdout)\n"
@@ -151,7 +164,8 @@ static void parse_ns_filter(struct options *o, const char *arg)
 
 static void parse_args(struct options *o, int argc, char **argv)
 {
-	enum { OPT_LIST_COLUMNS = 256, OPT_NS, OPT_CGROUP, OPT_SAVE, OPT_LOAD };
+	enum { OPT_LIST_COLUMNS = 256, OPT_NS, OPT_CGROUP, OPT_SAVE, OPT_LOAD, OPT_DOCKER_SOCKET,
+	       OPT_TIMEOUT, OPT_NO_API };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -163,11 +177,15 @@ static void parse_args(struct options *o, int argc, char **argv)
 		{ "width", required_argument, NULL, 'w' },
 		{ "namespaces", no_argument, NULL, 'N' },
 		{ "threads", no_argument, NULL, 'T' },
+		{ "kernel-tree", no_argument, NULL, 'k' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "ns", required_argument, NULL, OPT_NS },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "load", required_argument, NULL, OPT_LOAD },
+		{ "docker-socket", required_argument, NULL, OPT_DOCKER_SOCKET },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "no-api", no_argument, NULL, OPT_NO_API },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -177,7 +195,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 	memcpy(o->cols, default_cols, sizeof(default_cols));
 	o->n_cols = ARRAY_SIZE(default_cols);
 
-	while ((c = getopt_long(argc, argv, "Jo:rnalw:NTp:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jo:rnalw:NTkp:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o->json = true;
@@ -211,6 +229,9 @@ static void parse_args(struct options *o, int argc, char **argv)
 		case 'T':
 			o->threads = true;
 			break;
+		case 'k':
+			o->kernel_tree = true;
+			break;
 		case 'p':
 			if (ct_parse_pid(optarg, strlen(optarg), &pid) < 0 || pid <= 0)
 				bad_usage("invalid PID: '%s'", optarg);
@@ -230,6 +251,20 @@ static void parse_args(struct options *o, int argc, char **argv)
 		case OPT_LOAD:
 			o->load = optarg;
 			break;
+		case OPT_DOCKER_SOCKET:
+			o->engine.docker_socket = optarg;
+			break;
+		case OPT_TIMEOUT: {
+			int ms;
+
+			if (ct_parse_pid(optarg, strlen(optarg), &ms) < 0 || ms < 1 || ms > 600000)
+				bad_usage("invalid timeout: '%s' (milliseconds, 1 to 600000)", optarg);
+			o->engine.timeout_ms = ms;
+			break;
+		}
+		case OPT_NO_API:
+			o->engine.no_api = true;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -240,6 +275,8 @@ static void parse_args(struct options *o, int argc, char **argv)
 			exit(EXIT_FAILURE);
 		}
 	}
+	if (optind < argc)
+		o->container = argv[optind++];
 	if (optind < argc) {
 		_cleanup_free_ char *bad = ct_escape_term_dup(argv[optind], strlen(argv[optind]));
 
@@ -286,44 +323,99 @@ static bool proc_matches(const struct options *o, const struct ct_proc *p)
 	return true;
 }
 
-/* The selection as a keep[] array, or NULL when everything is shown. */
-static bool *select_procs(const struct options *o, const struct ct_model *m)
+/* Mark node i and its whole subtree. */
+static void mark_subtree(const struct ct_model *m, size_t root, bool *mark, size_t *stack)
+{
+	size_t sp = 0;
+
+	stack[sp++] = root;
+	while (sp) {
+		size_t i = stack[--sp];
+
+		if (mark[i])
+			continue;
+		mark[i] = true;
+		for (size_t c = m->nodes[i].first_child; c != CT_NONE; c = m->nodes[c].next_sibling)
+			stack[sp++] = c;
+	}
+}
+
+/* The selection as a keep[] array over the model's nodes, or NULL when
+ * everything is shown. */
+static bool *select_nodes(const struct options *o, const struct ct_model *m, const struct ct_world *w)
 {
 	const struct ct_snapshot *s = m->snap;
+	const size_t n = m->n_nodes ? m->n_nodes : 1;
+	_cleanup_free_ size_t *stack = NULL;
 	bool *keep;
 
-	if (!o->n_pids && !o->n_nss && !o->n_cgroups)
+	if (!o->n_pids && !o->n_nss && !o->n_cgroups && !o->container)
 		return NULL;
-	keep = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(bool));
+	keep = xcalloc(n, sizeof(bool));
+	stack = xmalloc(n * sizeof(size_t));
 
 	for (size_t i = 0; i < s->n_procs; i++)
 		keep[i] = proc_matches(o, &s->procs[i]);
+	for (size_t i = s->n_procs; i < m->n_nodes; i++)
+		keep[i] = !o->n_nss && !o->n_cgroups;
 
 	if (o->n_pids) {
-		_cleanup_free_ bool *in_subtree = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(bool));
-		_cleanup_free_ size_t *stack = xmalloc((s->n_procs ? s->n_procs : 1) * sizeof(size_t));
+		_cleanup_free_ bool *in_subtree = xcalloc(n, sizeof(bool));
 
 		for (size_t k = 0; k < o->n_pids; k++) {
 			ssize_t root = ct_snapshot_find(s, o->pids[k]);
-			size_t sp = 0;
 
 			if (root < 0) {
 				free(keep);
 				errx(EXIT_FAILURE, "no process with PID %d", o->pids[k]);
 			}
-			stack[sp++] = (size_t)root;
-			while (sp) {
-				size_t i = stack[--sp];
-
-				if (in_subtree[i])
-					continue;
-				in_subtree[i] = true;
-				for (size_t c = m->nodes[i].first_child; c != CT_NONE; c = m->nodes[c].next_sibling)
-					stack[sp++] = c;
-			}
+			mark_subtree(m, (size_t)root, in_subtree, stack);
 		}
-		for (size_t i = 0; i < s->n_procs; i++)
+		for (size_t i = 0; i < m->n_nodes; i++)
 			keep[i] = keep[i] && in_subtree[i];
+	}
+	if (o->container) {
+		_cleanup_free_ bool *chain = xcalloc(n, sizeof(bool));
+		_cleanup_free_ char *what = ct_escape_term_dup(o->container, strlen(o->container));
+		ssize_t c = w ? ct_world_find_container(w, o->container) : -1;
+		size_t node;
+
+		if (c == -2) {
+			free(keep);
+			errx(EXIT_FAILURE, "'%s' matches more than one container", what);
+		}
+		if (c < 0) {
+			free(keep);
+			errx(EXIT_FAILURE, "no container named '%s' or with that id", what);
+		}
+		node = s->n_procs + (size_t)c;
+		if (node >= m->n_nodes) {
+			/* The kernel's tree has no container rows: take its processes. */
+			for (size_t i = 0; i < s->n_procs; i++)
+				if (w->container[i] == c)
+					mark_subtree(m, i, chain, stack);
+		} else {
+			mark_subtree(m, node, chain, stack);
+		}
+		/* ... the docker-proxies that serve it, and the way up to the engine. */
+		for (size_t i = 0; i < s->n_procs; i++)
+			if (w->proxy_of[i] == c)
+				chain[i] = true;
+		for (size_t i = 0; i < m->n_nodes; i++) {
+			if (!chain[i] || (m->nodes[i].parent != CT_NONE && chain[m->nodes[i].parent]))
+				continue;
+			for (size_t a = m->nodes[i].parent; a != CT_NONE && !chain[a]; a = m->nodes[a].parent)
+				chain[a] = true;
+		}
+		for (size_t i = 0; i < m->n_nodes; i++)
+			keep[i] = keep[i] && chain[i];
+	}
+	/* A container row stays when a process under it does. */
+	for (size_t i = s->n_procs; i < m->n_nodes; i++) {
+		if (keep[i])
+			continue;
+		for (size_t c = m->nodes[i].first_child; c != CT_NONE && !keep[i]; c = m->nodes[c].next_sibling)
+			keep[i] = keep[c];
 	}
 	return keep;
 }
@@ -341,6 +433,23 @@ static void close_stdout(void)
 		warn("write error");
 		_exit(EXIT_FAILURE);
 	}
+}
+
+/* The facts behind the logical chain: sockets now, engine APIs and state next. */
+static void collect_runtime(struct ct_snapshot *s, const struct ct_engine_opts *eo)
+{
+	_cleanup_free_ struct ct_role_info *roles = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(*roles));
+	int r;
+
+	for (size_t i = 0; i < s->n_procs; i++)
+		if (!(s->procs[i].flags & CT_PROC_THREAD))
+			ct_classify(&s->procs[i], &roles[i]);
+	r = ct_collect_sockets(s, roles);
+	if (r < 0)
+		ct_debug("runtime", "cannot read unix sockets: %s", strerror(-r));
+	ct_collect_netns_addrs(s);
+	ct_collect_engines(s, roles, eo);
+	s->runtime_collected = true;
 }
 
 static int save_snapshot(const struct ct_snapshot *s, const char *path)
@@ -364,7 +473,9 @@ int main(int argc, char **argv)
 	struct options o = { 0 };
 	struct ct_snapshot *s = NULL;
 	struct ct_model *m = NULL;
+	struct ct_world *w = NULL;
 	_cleanup_free_ bool *keep = NULL;
+	_cleanup_free_ size_t *parents = NULL;
 	struct ct_render_opts ro;
 	int r;
 
@@ -396,6 +507,7 @@ int main(int argc, char **argv)
 		if (s->host.partial && geteuid() != 0)
 			warnx("not running as root: some namespaces, cgroups or command lines "
 			      "are unavailable (shown as '?')");
+		collect_runtime(s, &o.engine);
 	}
 
 	if (o.save) {
@@ -410,8 +522,10 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 
-	m = ct_model_new(s);
-	keep = select_procs(&o, m);
+	w = ct_world_new(s);
+	parents = ct_world_tree_parents(w, !o.kernel_tree);
+	m = ct_model_new_ex(s, o.kernel_tree ? s->n_procs : s->n_procs + w->n_containers, parents);
+	keep = select_nodes(&o, m, w);
 
 	ro = (struct ct_render_opts){
 		.cols = o.cols,
@@ -423,15 +537,17 @@ int main(int argc, char **argv)
 		.list = o.list || o.raw,
 		.width = o.width,
 		.out = stdout,
+		.world = w,
 	};
 	if (o.json)
-		r = ct_render_json(m, keep, stdout);
+		r = ct_render_json(m, w, keep, stdout);
 	else if (o.namespaces)
 		r = ct_render_namespaces(m, &ro);
 	else
 		r = ct_render_tree(m, &ro);
 
 	ct_model_free(m);
+	ct_world_free(w);
 	ct_snapshot_free(s);
 	free(o.pids);
 	free(o.nss);

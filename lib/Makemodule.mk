@@ -7,3 +7,4 @@ $(LIBCT): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
+include lib/Makemodule-proto.mk

@@ -102,8 +102,10 @@ char *ct_escape_term_dup(const char *s, size_t len)
 	struct ct_buf b = { 0 };
 
 	ct_escape_term(&b, s, len);
-	if (!b.data)
+	if (!b.data || b.len == 0) {
+		free(b.data);
 		return xstrdup("");
+	}
 	return b.data;
 }
 
@@ -227,7 +229,19 @@ static int hexval(char c)
 	return -1;
 }
 
+static int get_bytes(struct json_object *o, bool allow_nul, char **ret, size_t *ret_len);
+
 int ct_json_get_bytes(struct json_object *o, char **ret, size_t *ret_len)
+{
+	return get_bytes(o, false, ret, ret_len);
+}
+
+int ct_json_get_bytes_any(struct json_object *o, char **ret, size_t *ret_len)
+{
+	return get_bytes(o, true, ret, ret_len);
+}
+
+static int get_bytes(struct json_object *o, bool allow_nul, char **ret, size_t *ret_len)
 {
 	struct json_object *h;
 	const char *s;
@@ -237,7 +251,7 @@ int ct_json_get_bytes(struct json_object *o, char **ret, size_t *ret_len)
 	if (json_object_is_type(o, json_type_string)) {
 		s = json_object_get_string(o);
 		len = (size_t)json_object_get_string_len(o);
-		if (memchr(s, '\0', len))
+		if (!allow_nul && memchr(s, '\0', len))
 			return -EINVAL;
 		*ret = xmemdup0(s, len);
 		if (ret_len)
@@ -255,7 +269,7 @@ int ct_json_get_bytes(struct json_object *o, char **ret, size_t *ret_len)
 	for (size_t i = 0; i < len / 2; i++) {
 		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
 
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+		if (hi < 0 || lo < 0 || (!allow_nul && hi == 0 && lo == 0)) {
 			free(buf);
 			return -EINVAL;
 		}

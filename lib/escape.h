@@ -58,5 +58,8 @@ static inline struct json_object *ct_json_str(const char *s)
  */
 struct json_object *ct_json_bytes_lossless(const char *s, size_t len);
 int ct_json_get_bytes(struct json_object *o, char **ret, size_t *ret_len);
+/* The same, but NUL bytes are allowed (binary replies); *ret is
+ * NUL-terminated beyond *ret_len. */
+int ct_json_get_bytes_any(struct json_object *o, char **ret, size_t *ret_len);
 
 #endif

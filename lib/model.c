@@ -18,7 +18,7 @@ static void link_child(struct ct_model *m, size_t parent, size_t child)
  */
 static void compute_depths_and_cut_cycles(struct ct_model *m)
 {
-	const size_t n = m->snap->n_procs;
+	const size_t n = m->n_nodes;
 	_cleanup_free_ bool *seen = xcalloc(n, sizeof(bool));
 	_cleanup_free_ size_t *stack = xmalloc((n ? n : 1) * sizeof(size_t));
 	size_t sp = 0;
@@ -70,6 +70,17 @@ static void compute_depths_and_cut_cycles(struct ct_model *m)
 	}
 }
 
+static size_t kernel_parent(const struct ct_snapshot *s, size_t i)
+{
+	const struct ct_proc *p = &s->procs[i];
+	ssize_t k;
+
+	if (p->ppid <= 0 || p->ppid == p->pid)
+		return CT_NONE;
+	k = ct_snapshot_find(s, p->ppid);
+	return k < 0 ? CT_NONE : (size_t)k;
+}
+
 /*
  * The reference for "changed": the nearest ancestor whose namespace of
  * that type we could read, else the host's initial namespaces.  PID 1 is
@@ -85,7 +96,7 @@ static void compute_ns_changed(struct ct_model *m)
 
 		for (int t = 0; t < CT_NS_COUNT; t++) {
 			const struct ct_ns_id *ref = NULL;
-			size_t a = m->nodes[i].parent;
+			size_t a = kernel_parent(s, i);
 
 			if (!ct_ns_known(&p->ns[t]))
 				continue;
@@ -94,7 +105,7 @@ static void compute_ns_changed(struct ct_model *m)
 					ref = &s->procs[a].ns[t];
 					break;
 				}
-				a = m->nodes[a].parent;
+				a = kernel_parent(s, a);
 			}
 			/* Roots too: an orphan in a container is marked against the host. */
 			if (!ref && ct_ns_known(&s->host.host_ns[t]))
@@ -158,24 +169,22 @@ static void compute_namespaces(struct ct_model *m)
 	}
 }
 
-struct ct_model *ct_model_new(const struct ct_snapshot *snap)
+struct ct_model *ct_model_new_ex(const struct ct_snapshot *snap, size_t n_nodes,
+				 const size_t *parents)
 {
 	struct ct_model *m = xcalloc(1, sizeof(*m));
-	const size_t n = snap->n_procs;
+	const size_t n = n_nodes;
 
 	m->snap = snap;
+	m->n_nodes = n;
 	m->nodes = xmalloc((n ? n : 1) * sizeof(*m->nodes));
 	for (size_t i = 0; i < n; i++)
 		m->nodes[i] = (struct ct_node){ CT_NONE, CT_NONE, CT_NONE, 0, false, 0 };
 
-	/* procs are sorted by pid: prepending in reverse leaves children in pid order. */
-	for (size_t i = n; i-- > 0;) {
-		const struct ct_proc *p = &snap->procs[i];
-		ssize_t parent = p->ppid > 0 && p->ppid != p->pid ? ct_snapshot_find(snap, p->ppid) : -1;
-
-		if (parent >= 0)
-			link_child(m, (size_t)parent, i);
-	}
+	/* Prepending in reverse index order leaves children in index (pid) order. */
+	for (size_t i = n; i-- > 0;)
+		if (parents[i] != CT_NONE && parents[i] < n && parents[i] != i)
+			link_child(m, parents[i], i);
 	for (size_t i = 0; i < n; i++) {
 		if (m->nodes[i].parent == CT_NONE) {
 			m->roots = xreallocarray(m->roots, m->n_roots + 1, sizeof(size_t));
@@ -186,6 +195,15 @@ struct ct_model *ct_model_new(const struct ct_snapshot *snap)
 	compute_ns_changed(m);
 	compute_namespaces(m);
 	return m;
+}
+
+struct ct_model *ct_model_new(const struct ct_snapshot *snap)
+{
+	_cleanup_free_ size_t *parents = xmalloc((snap->n_procs ? snap->n_procs : 1) * sizeof(size_t));
+
+	for (size_t i = 0; i < snap->n_procs; i++)
+		parents[i] = kernel_parent(snap, i);
+	return ct_model_new_ex(snap, snap->n_procs, parents);
 }
 
 struct ct_model *ct_model_free(struct ct_model *m)
@@ -228,7 +246,7 @@ const struct ct_namespace *ct_model_find_ns(const struct ct_model *m, enum ct_ns
 
 int ct_model_walk(const struct ct_model *m, const bool *keep, ct_walk_fn fn, void *userdata)
 {
-	const size_t n = m->snap->n_procs;
+	const size_t n = m->n_nodes;
 	_cleanup_free_ size_t *stack = NULL;
 	_cleanup_free_ size_t *shown = NULL; /* nearest kept ancestor, per node */
 	_cleanup_free_ unsigned *sdepth = NULL;

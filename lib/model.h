@@ -29,7 +29,8 @@ struct ct_namespace {
 
 struct ct_model {
 	const struct ct_snapshot *snap;
-	struct ct_node *nodes; /* parallel to snap->procs */
+	size_t n_nodes;	       /* snap->n_procs, plus any extra nodes (containers) */
+	struct ct_node *nodes; /* processes first, parallel to snap->procs */
 	size_t *roots;
 	size_t n_roots;
 	struct ct_namespace *namespaces; /* sorted by type, then inode */
@@ -37,8 +38,17 @@ struct ct_model {
 	size_t *ns_member_pool;
 };
 
-/* Build the model; the snapshot must outlive it. */
+/* Build the model of the kernel's tree; the snapshot must outlive it. */
 struct ct_model *ct_model_new(const struct ct_snapshot *snap);
+
+/*
+ * The same over n_nodes >= snap->n_procs nodes whose parents are given
+ * (parents[i]: a node index or CT_NONE); nodes past the processes are extra
+ * rows such as containers.  Namespace marks still compare each process
+ * with its kernel parent.
+ */
+struct ct_model *ct_model_new_ex(const struct ct_snapshot *snap, size_t n_nodes,
+				 const size_t *parents);
 struct ct_model *ct_model_free(struct ct_model *m);
 
 /* The namespace type where a process joined a different one, as text:
@@ -50,7 +60,7 @@ const struct ct_namespace *ct_model_find_ns(const struct ct_model *m, enum ct_ns
 
 /*
  * Pre-order, iterative walk over the (possibly filtered) forest.  keep[i]
- * true selects process i; a kept process hangs under its nearest kept
+ * true selects node i; a kept process hangs under its nearest kept
  * ancestor, or becomes a root.  The callback gets the process index, its
  * displayed parent (CT_NONE for a root) and its displayed depth.
  */

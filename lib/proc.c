@@ -646,6 +646,10 @@ struct ct_snapshot *ct_snapshot_free(struct ct_snapshot *s)
 		return NULL;
 	ct_arena_free(&s->arena);
 	free(s->procs);
+	free(s->sockets);
+	free(s->proc_sockets);
+	free(s->api);
+	free(s->files);
 	free(s);
 	return NULL;
 }

@@ -47,7 +47,7 @@ static struct json_object *host_object(const struct ct_host *h)
 	return o;
 }
 
-static struct json_object *proc_object(const struct ct_model *m, size_t idx)
+static struct json_object *proc_object(const struct ct_model *m, const struct ct_world *w, size_t idx)
 {
 	const struct ct_proc *p = &m->snap->procs[idx];
 	struct json_object *o = json_object_new_object();
@@ -117,6 +117,98 @@ static struct json_object *proc_object(const struct ct_model *m, size_t idx)
 	}
 	if (m->nodes[idx].cycle_cut)
 		json_object_object_add(o, "ppid_cycle", json_object_new_boolean(true));
+	if (w) {
+		ssize_t c = w->container[idx];
+		const char *role = ct_role_name(w->roles[idx].role);
+
+		if (!role && c >= 0)
+			role = ct_role_name(CT_ROLE_CONTAINER);
+		json_object_object_add(o, "role", role ? json_object_new_string(role) : NULL);
+		json_object_object_add(o, "container", c >= 0 ? ct_json_str(w->containers[c].rec.id) : NULL);
+		json_object_object_add(o, "logical_parent", w->parent[idx] != CT_NONE ?
+				       json_object_new_int(m->snap->procs[w->parent[idx]].pid) : NULL);
+		a = json_object_new_array();
+		if (w->evidence[idx])
+			json_object_array_add(a, ct_json_str(w->evidence[idx]));
+		else if (w->parent[idx] != CT_NONE)
+			json_object_array_add(a, json_object_new_string("ppid"));
+		json_object_object_add(o, "evidence", a);
+	}
+	return o;
+}
+
+static struct json_object *container_object(const struct ct_world *w, const struct ct_container *ct)
+{
+	const struct ct_snapshot *s = w->snap;
+	struct json_object *o = json_object_new_object(), *a;
+	const struct ct_proc *init = ct->init >= 0 ? &s->procs[ct->init] : NULL;
+	const size_t idx = (size_t)(ct - w->containers);
+
+	json_object_object_add(o, "id", ct_json_str(ct->rec.id));
+	json_object_object_add(o, "name", ct_json_str(ct->rec.name));
+	json_object_object_add(o, "image", ct_json_str(ct->rec.image));
+	json_object_object_add(o, "engine", json_object_new_string(ct_engine_kind_name(ct->rec.engine)));
+	json_object_object_add(o, "engine_namespace", ct_json_str(ct->rec.engine_ns));
+	json_object_object_add(o, "runtime", ct_json_str(ct->rec.runtime));
+	json_object_object_add(o, "bundle", ct_json_str(ct->rec.bundle));
+	json_object_object_add(o, "status", ct_json_str(ct->rec.status));
+	json_object_object_add(o, "init_pid", init ? json_object_new_int(init->pid) : NULL);
+	json_object_object_add(o, "shim_pid", ct->shim >= 0 ? json_object_new_int(s->procs[ct->shim].pid) : NULL);
+	a = json_object_new_array();
+	for (size_t i = 0; i < s->n_procs; i++)
+		if (w->container[i] == (ssize_t)idx && !(s->procs[i].flags & CT_PROC_THREAD))
+			json_object_array_add(a, json_object_new_int(s->procs[i].pid));
+	json_object_object_add(o, "pids", a);
+	json_object_object_add(o, "namespaces", init ? ns_object(init->ns) : NULL);
+	json_object_object_add(o, "cgroup", init ? ct_json_str(ct_proc_main_cgroup(init)) : NULL);
+	a = json_object_new_array();
+	for (size_t k = 0; k < ct->rec.n_ports; k++) {
+		const struct ct_port *pt = &ct->rec.ports[k];
+		struct json_object *po = json_object_new_object();
+
+		json_object_object_add(po, "host_ip", ct_json_str(pt->host_ip));
+		json_object_object_add(po, "host_port", pt->host_port ? json_object_new_int(pt->host_port) : NULL);
+		json_object_object_add(po, "container_ip", ct_json_str(pt->container_ip));
+		json_object_object_add(po, "container_port", json_object_new_int(pt->container_port));
+		json_object_object_add(po, "proto", ct_json_str(pt->proto));
+		json_object_object_add(po, "proxy_pid", pt->proxy_pid ? json_object_new_int(pt->proxy_pid) : NULL);
+		json_object_array_add(a, po);
+	}
+	json_object_object_add(o, "ports", a);
+	json_object_object_add(o, "pod", NULL);
+	a = json_object_new_object();
+	for (size_t k = 0; k < ct->rec.n_labels; k++)
+		json_object_object_add(a, ct->rec.labels[k].key, ct_json_str(ct->rec.labels[k].value));
+	json_object_object_add(o, "labels", a);
+	a = json_object_new_array();
+	for (size_t k = 0; k < ct->n_sources; k++)
+		json_object_array_add(a, json_object_new_string(ct->sources[k]));
+	json_object_object_add(o, "sources", a);
+	return o;
+}
+
+static struct json_object *engine_object(const struct ct_world *w, const struct ct_engine_info *e)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pid", json_object_new_int(w->snap->procs[e->proc].pid));
+	json_object_object_add(o, "kind", json_object_new_string(ct_engine_kind_name(e->kind)));
+	json_object_object_add(o, "socket", ct_json_str(e->socket));
+	json_object_object_add(o, "version", ct_json_str(e->version));
+	json_object_object_add(o, "reachable", json_object_new_boolean(e->reachable));
+	json_object_object_add(o, "error", ct_json_str(e->error));
+	return o;
+}
+
+static struct json_object *anomaly_object(const struct ct_world *w, const struct ct_anomaly *an)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(an->kind));
+	json_object_object_add(o, "pid", an->pid ? json_object_new_int(an->pid) : NULL);
+	json_object_object_add(o, "container", an->container >= 0 ?
+			       ct_json_str(w->containers[an->container].rec.id) : NULL);
+	json_object_object_add(o, "message", ct_json_str(an->message));
 	return o;
 }
 
@@ -130,7 +222,79 @@ static int flush(struct ct_buf *b, FILE *out, bool force)
 	return 0;
 }
 
-int ct_render_json(const struct ct_model *m, const bool *keep, FILE *out)
+/* Append ",\n\"name\":[ ... ]" with one element a line. */
+static int put_array(struct ct_buf *b, FILE *out, const char *name, size_t n,
+		     struct json_object *(*make)(const void *ctx, size_t i), const void *ctx)
+{
+	int r = 0;
+
+	ct_buf_printf(b, ",\n\"%s\":[", name);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct json_object *o = make(ctx, i);
+
+		if (!o)
+			continue;
+		ct_buf_puts(b, b->data[b->len - 1] == '[' ? "\n" : ",\n");
+		ct_json_append(b, o);
+		json_object_put(o);
+		r = flush(b, out, false);
+	}
+	ct_buf_puts(b, "\n]");
+	return r;
+}
+
+struct sel {
+	const struct ct_model *m;
+	const struct ct_world *w;
+	const bool *keep;
+};
+
+static bool container_kept(const struct sel *x, size_t c)
+{
+	const size_t np = x->w->snap->n_procs;
+
+	if (!x->keep)
+		return true;
+	if (np + c < x->m->n_nodes)
+		return x->keep[np + c];
+	for (size_t i = 0; i < np; i++)
+		if (x->w->container[i] == (ssize_t)c && x->keep[i])
+			return true;
+	return false;
+}
+
+static struct json_object *make_container(const void *ctx, size_t i)
+{
+	const struct sel *x = ctx;
+
+	return container_kept(x, i) ? container_object(x->w, &x->w->containers[i]) : NULL;
+}
+
+static struct json_object *make_engine(const void *ctx, size_t i)
+{
+	const struct sel *x = ctx;
+	const struct ct_engine_info *e = &x->w->engines[i];
+
+	return !x->keep || x->keep[e->proc] ? engine_object(x->w, e) : NULL;
+}
+
+static struct json_object *make_anomaly(const void *ctx, size_t i)
+{
+	const struct sel *x = ctx;
+	const struct ct_anomaly *an = &x->w->anomalies[i];
+	bool kept = !x->keep;
+
+	if (!kept && an->container >= 0)
+		kept = container_kept(x, (size_t)an->container);
+	if (!kept && an->pid > 0) {
+		ssize_t k = ct_snapshot_find(x->w->snap, an->pid);
+
+		kept = k >= 0 && x->keep[k];
+	}
+	return kept ? anomaly_object(x->w, an) : NULL;
+}
+
+int ct_render_json(const struct ct_model *m, const struct ct_world *w, const bool *keep, FILE *out)
 {
 	const struct ct_snapshot *s = m->snap;
 	struct ct_buf b = { 0 };
@@ -149,7 +313,7 @@ int ct_render_json(const struct ct_model *m, const bool *keep, FILE *out)
 			continue;
 		ct_buf_puts(&b, first ? "\n" : ",\n");
 		first = false;
-		o = proc_object(m, i);
+		o = proc_object(m, w, i);
 		ct_json_append(&b, o);
 		json_object_put(o);
 		r = flush(&b, out, false);
@@ -178,7 +342,18 @@ int ct_render_json(const struct ct_model *m, const bool *keep, FILE *out)
 		json_object_put(o);
 		r = flush(&b, out, false);
 	}
-	ct_buf_puts(&b, "\n]}\n");
+	ct_buf_puts(&b, "\n]");
+	if (w) {
+		const struct sel x = { m, w, keep };
+
+		if (r == 0)
+			r = put_array(&b, out, "containers", w->n_containers, make_container, &x);
+		if (r == 0)
+			r = put_array(&b, out, "engines", w->n_engines, make_engine, &x);
+		if (r == 0)
+			r = put_array(&b, out, "anomalies", w->n_anomalies, make_anomaly, &x);
+	}
+	ct_buf_puts(&b, "}\n");
 	if (r == 0)
 		r = flush(&b, out, true);
 	ct_buf_free(&b);

@@ -35,6 +35,9 @@ const struct ct_col_info ct_cols[CT_COL_COUNT] = {
 	[CT_COL_USERNS] = { "USERNS", 10, SCOLS_FL_RIGHT, "user namespace inode" },
 	[CT_COL_UTSNS] = { "UTSNS", 10, SCOLS_FL_RIGHT, "uts namespace inode" },
 	[CT_COL_COMM] = { "COMM", 16, 0, "command name (comm)" },
+	[CT_COL_ROLE] = { "ROLE", 7, 0, "engine, shim, runtime, runtime-init, proxy, init, pause or container" },
+	[CT_COL_CONTAINER] = { "CONTAINER", 12, SCOLS_FL_TRUNC, "name (or short id) of the container the process is in" },
+	[CT_COL_CID] = { "CID", 12, 0, "container id, first 12 characters" },
 	[CT_COL_COMMAND] = { "COMMAND", 0.5, SCOLS_FL_TREE | SCOLS_FL_TRUNC | SCOLS_FL_NOEXTREMES,
 			     "command line, as a tree" },
 };
@@ -88,10 +91,72 @@ void ct_format_command(const struct ct_proc *p, struct ct_buf *out)
 		ct_buf_puts(out, "...");
 }
 
-/* Text for one cell, or NULL to leave it empty. */
-static char *cell_text(const struct ct_model *m, size_t idx, int col)
+static void container_label(const struct ct_container *ct, struct ct_buf *b)
 {
+	if (ct->rec.name)
+		ct_escape_term(b, ct->rec.name, strlen(ct->rec.name));
+	else
+		ct_escape_term(b, ct->rec.id, strlen(ct->rec.id) > 12 ? 12 : strlen(ct->rec.id));
+}
+
+/* A container's own row: "container NAME (image IMAGE, ENGINE, ID)". */
+static char *container_cell(const struct ct_world *w, const struct ct_container *ct, int col)
+{
+	const struct ct_snapshot *s = w->snap;
+	struct ct_buf b = { 0 };
+	const char *cg;
+
+	switch (col) {
+	case CT_COL_COMMAND:
+		ct_buf_puts(&b, "container ");
+		container_label(ct, &b);
+		ct_buf_puts(&b, " (");
+		if (ct->rec.image) {
+			ct_buf_puts(&b, "image ");
+			ct_escape_term(&b, ct->rec.image, strlen(ct->rec.image));
+			ct_buf_puts(&b, ", ");
+		}
+		ct_buf_puts(&b, ct_engine_kind_name(ct->rec.engine));
+		if (ct->rec.engine_ns && ct->rec.engine != CT_ENGINE_DOCKER) {
+			ct_buf_putc(&b, '/');
+			ct_escape_term(&b, ct->rec.engine_ns, strlen(ct->rec.engine_ns));
+		}
+		if (ct->rec.name) {
+			ct_buf_puts(&b, ", ");
+			ct_escape_term(&b, ct->rec.id, strlen(ct->rec.id) > 12 ? 12 : strlen(ct->rec.id));
+		}
+		if (ct->init < 0)
+			ct_buf_puts(&b, ", no process");
+		ct_buf_putc(&b, ')');
+		break;
+	case CT_COL_CGROUP:
+		cg = ct->init >= 0 ? ct_proc_main_cgroup(&s->procs[ct->init]) : NULL;
+		if (cg)
+			ct_escape_term(&b, cg, strlen(cg));
+		break;
+	case CT_COL_ROLE:
+		ct_buf_puts(&b, "(container)");
+		break;
+	case CT_COL_CONTAINER:
+		container_label(ct, &b);
+		break;
+	case CT_COL_CID:
+		ct_escape_term(&b, ct->rec.id, strlen(ct->rec.id) > 12 ? 12 : strlen(ct->rec.id));
+		break;
+	default:
+		break;
+	}
+	return b.data;
+}
+
+/* Text for one cell, or NULL to leave it empty. */
+static char *cell_text(const struct ct_model *m, const struct ct_world *w, size_t idx, int col)
+{
+	if (idx >= m->snap->n_procs)
+		return w ? container_cell(w, &w->containers[idx - m->snap->n_procs], col) : NULL;
+
 	const struct ct_proc *p = &m->snap->procs[idx];
+	ssize_t c = w ? w->container[idx] : -1;
 	struct ct_buf b = { 0 };
 	char tmp[64];
 	const char *cg;
@@ -146,6 +211,21 @@ static char *cell_text(const struct ct_model *m, size_t idx, int col)
 		break;
 	case CT_COL_COMMAND:
 		ct_format_command(p, &b);
+		break;
+	case CT_COL_ROLE:
+		if (w && w->roles[idx].role != CT_ROLE_NONE)
+			ct_buf_puts(&b, ct_role_name(w->roles[idx].role));
+		else if (c >= 0)
+			ct_buf_puts(&b, ct_role_name(CT_ROLE_CONTAINER));
+		break;
+	case CT_COL_CONTAINER:
+		if (c >= 0)
+			container_label(&w->containers[c], &b);
+		break;
+	case CT_COL_CID:
+		if (c >= 0)
+			ct_escape_term(&b, w->containers[c].rec.id,
+				       strlen(w->containers[c].rec.id) > 12 ? 12 : strlen(w->containers[c].rec.id));
 		break;
 	default: {
 		const struct ct_ns_id *ns = &p->ns[col_ns_type[col]];
@@ -203,7 +283,7 @@ static int add_row(size_t idx, size_t shown_parent, unsigned depth, void *userda
 	c->lines[idx] = depth + 1 >= MAX_TREE_DEPTH && parent ? parent : ln;
 
 	for (size_t k = 0; k < c->o->n_cols; k++) {
-		char *text = cell_text(c->m, idx, c->o->cols[k]);
+		char *text = cell_text(c->m, c->o->world, idx, c->o->cols[k]);
 
 		if (text && scols_line_refer_data(ln, k, text) < 0) {
 			free(text);
@@ -238,7 +318,7 @@ int ct_render_tree(const struct ct_model *m, const struct ct_render_opts *o)
 	r = add_columns(c.tb, o, !o->list);
 	if (r < 0)
 		goto out;
-	c.lines = xcalloc(m->snap->n_procs ? m->snap->n_procs : 1, sizeof(*c.lines));
+	c.lines = xcalloc(m->n_nodes ? m->n_nodes : 1, sizeof(*c.lines));
 	r = ct_model_walk(m, o->keep, add_row, &c);
 	if (r < 0)
 		goto out;
@@ -308,7 +388,7 @@ int ct_render_namespaces(const struct ct_model *m, const struct ct_render_opts *
 		scols_line_set_data(ln, NSCOL_NPROCS, num);
 		snprintf(num, sizeof(num), "%d", p->pid);
 		scols_line_set_data(ln, NSCOL_PID, num);
-		scols_line_refer_data(ln, NSCOL_USER, cell_text(m, owner, CT_COL_USER));
+		scols_line_refer_data(ln, NSCOL_USER, cell_text(m, NULL, owner, CT_COL_USER));
 		scols_line_refer_data(ln, NSCOL_COMMAND, cmd.data);
 	}
 	r = scols_print_table(tb);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "resolve.h"
 
 enum ct_col {
 	CT_COL_PID,
@@ -29,6 +30,9 @@ enum ct_col {
 	CT_COL_USERNS,
 	CT_COL_UTSNS,
 	CT_COL_COMM,
+	CT_COL_ROLE,
+	CT_COL_CONTAINER,
+	CT_COL_CID,
 	CT_COL_COMMAND,
 	CT_COL_COUNT
 };
@@ -52,6 +56,7 @@ struct ct_render_opts {
 	bool raw, noheadings, ascii, list; /* list: no tree, flat */
 	int width;			    /* 0: the terminal's, if any */
 	FILE *out;
+	const struct ct_world *world;	    /* roles and containers; NULL: none */
 };
 
 /* The process tree as text.  0 or -errno. */
@@ -60,8 +65,8 @@ int ct_render_tree(const struct ct_model *m, const struct ct_render_opts *o);
 /* Distinct namespaces, lsns style (NS TYPE NPROCS PID USER COMMAND). */
 int ct_render_namespaces(const struct ct_model *m, const struct ct_render_opts *o);
 
-/* The whole model as JSON ("ctrtree/1", see ctrtree-json(5)). */
-int ct_render_json(const struct ct_model *m, const bool *keep, FILE *out);
+/* The whole model as JSON ("ctrtree/1", see ctrtree-json(5)); world may be NULL. */
+int ct_render_json(const struct ct_model *m, const struct ct_world *w, const bool *keep, FILE *out);
 
 /* "COMMAND" text for a process: argv, or [comm] / {comm}; escaped. */
 void ct_format_command(const struct ct_proc *p, struct ct_buf *out);

@@ -15,7 +15,7 @@ const char *ct_engine_kind_name(enum ct_engine_kind k)
 	return (unsigned)k < ARRAY_SIZE(engine_names) ? engine_names[k] : "unknown";
 }
 
-static void rec_free(struct ct_container_rec *r)
+void ct_container_rec_clear(struct ct_container_rec *r)
 {
 	free(r->id);
 	free(r->name);
@@ -40,7 +40,7 @@ static void rec_free(struct ct_container_rec *r)
 void ct_container_list_clear(struct ct_container_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		rec_free(&l->recs[i]);
+		ct_container_rec_clear(&l->recs[i]);
 	free(l->recs);
 	*l = (struct ct_container_list){ 0 };
 }

@@ -64,6 +64,8 @@ struct ct_container_list {
 	size_t n;
 };
 
+/* Free a record's strings and arrays (not the record itself). */
+void ct_container_rec_clear(struct ct_container_rec *r);
 void ct_container_list_clear(struct ct_container_list *l);
 struct ct_container_rec *ct_container_list_add(struct ct_container_list *l);
 void ct_kv_add(struct ct_kv **kv, size_t *n, const char *key, const char *value);

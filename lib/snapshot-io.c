@@ -73,6 +73,67 @@ static struct json_object *proc_to_json(const struct ct_proc *p)
 	return o;
 }
 
+static struct json_object *bytes_or_null(const char *data, size_t len)
+{
+	return data ? ct_json_bytes_lossless(data, len) : NULL;
+}
+
+/* The runtime facts: sockets, engine fds, API replies, state files. */
+static void save_runtime(const struct ct_snapshot *s, struct ct_buf *out)
+{
+	struct json_object *rt = json_object_new_object(), *a;
+
+	json_object_object_add(rt, "collected", json_object_new_boolean(s->runtime_collected));
+	a = json_object_new_array_ext((int)s->n_sockets);
+	for (size_t i = 0; i < s->n_sockets; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "inode", json_object_new_uint64(s->sockets[i].inode));
+		json_object_object_add(o, "path", lossless_str(s->sockets[i].path));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(rt, "unix_sockets", a);
+	a = json_object_new_array_ext((int)s->n_proc_sockets);
+	for (size_t i = 0; i < s->n_proc_sockets; i++) {
+		struct json_object *o = json_object_new_object(), *in = json_object_new_array();
+
+		json_object_object_add(o, "pid", json_object_new_int(s->proc_sockets[i].pid));
+		for (size_t k = 0; k < s->proc_sockets[i].n; k++)
+			json_object_array_add(in, json_object_new_uint64(s->proc_sockets[i].inodes[k]));
+		json_object_object_add(o, "socket_inodes", in);
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(rt, "engine_fds", a);
+	a = json_object_new_array_ext((int)s->n_api);
+	for (size_t i = 0; i < s->n_api; i++) {
+		const struct ct_api_reply *r = &s->api[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "what", lossless_str(r->what));
+		json_object_object_add(o, "socket", lossless_str(r->socket));
+		json_object_object_add(o, "error", json_object_new_int(r->error));
+		json_object_object_add(o, "message", lossless_str(r->message));
+		json_object_object_add(o, "meta", lossless_str(r->meta));
+		json_object_object_add(o, "data", bytes_or_null(r->data, r->len));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(rt, "api", a);
+	a = json_object_new_array_ext((int)s->n_files);
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct ct_state_file *f = &s->files[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "path", lossless_str(f->path));
+		json_object_object_add(o, "error", json_object_new_int(f->error));
+		json_object_object_add(o, "data", bytes_or_null(f->data, f->len));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(rt, "files", a);
+	ct_buf_puts(out, ",\n\"runtime\":");
+	ct_json_append(out, rt);
+	json_object_put(rt);
+}
+
 int ct_snapshot_save(const struct ct_snapshot *s, int fd)
 {
 	const struct ct_host *h = &s->host;
@@ -108,7 +169,9 @@ int ct_snapshot_save(const struct ct_snapshot *s, int fd)
 			out.len = 0;
 		}
 	}
-	ct_buf_puts(&out, "\n]}\n");
+	ct_buf_puts(&out, "\n]");
+	save_runtime(s, &out);
+	ct_buf_puts(&out, "}\n");
 	r = ct_write_all(fd, out.data, out.len);
 out:
 	ct_buf_free(&out);
@@ -288,6 +351,113 @@ static int load_host(struct loader *l, struct json_object *o)
 	return load_ns(l, ct_json_get(o, "host_ns"), h->host_ns);
 }
 
+static const char *load_bytes(struct loader *l, struct json_object *o, size_t *ret_len)
+{
+	_cleanup_free_ char *tmp = NULL;
+	size_t len;
+
+	*ret_len = 0;
+	if (!o || ct_json_get_bytes_any(o, &tmp, &len) < 0)
+		return NULL;
+	*ret_len = len;
+	return ct_arena_memdup(&l->s->arena, tmp, len + 1);
+}
+
+static int load_runtime(struct loader *l, struct json_object *rt)
+{
+	struct ct_snapshot *s = l->s;
+	struct json_object *a;
+	int64_t i64;
+	uint64_t u;
+
+	if (!rt)
+		return 0;
+	if (!json_object_is_type(rt, json_type_object))
+		LOAD_FAIL(l, "\"runtime\" is not an object");
+	s->runtime_collected = json_object_get_boolean(ct_json_get(rt, "collected"));
+
+	a = ct_json_get(rt, "unix_sockets");
+	if (a && json_object_is_type(a, json_type_array)) {
+		size_t n = json_object_array_length(a);
+
+		s->sockets = xcalloc(n ? n : 1, sizeof(*s->sockets));
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *o = json_object_array_get_idx(a, i);
+
+			if (ct_json_get_u64(ct_json_get(o, "inode"), &u) < 0 ||
+			    !(s->sockets[s->n_sockets].path = load_string(l, ct_json_get(o, "path"))))
+				LOAD_FAIL(l, "a unix socket lacks \"inode\" or \"path\"");
+			s->sockets[s->n_sockets++].inode = u;
+		}
+	}
+	a = ct_json_get(rt, "engine_fds");
+	if (a && json_object_is_type(a, json_type_array)) {
+		size_t n = json_object_array_length(a);
+
+		s->proc_sockets = xcalloc(n ? n : 1, sizeof(*s->proc_sockets));
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *o = json_object_array_get_idx(a, i), *in;
+			struct ct_proc_sockets *ps = &s->proc_sockets[s->n_proc_sockets];
+			uint64_t *inodes;
+			size_t k, m;
+
+			in = ct_json_get(o, "socket_inodes");
+			if (ct_json_get_i64(ct_json_get(o, "pid"), &i64) < 0 || i64 <= 0 || i64 > INT32_MAX ||
+			    !in || !json_object_is_type(in, json_type_array))
+				LOAD_FAIL(l, "an engine_fds entry lacks \"pid\" or \"socket_inodes\"");
+			m = json_object_array_length(in);
+			inodes = ct_arena_alloc(&s->arena, (m ? m : 1) * sizeof(*inodes));
+			for (k = 0; k < m; k++)
+				if (ct_json_get_u64(json_object_array_get_idx(in, k), &inodes[k]) < 0)
+					LOAD_FAIL(l, "a socket inode is not a number");
+			ps->pid = (int)i64;
+			ps->inodes = inodes;
+			ps->n = m;
+			s->n_proc_sockets++;
+		}
+	}
+	a = ct_json_get(rt, "api");
+	if (a && json_object_is_type(a, json_type_array)) {
+		size_t n = json_object_array_length(a);
+
+		s->api = xcalloc(n ? n : 1, sizeof(*s->api));
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *o = json_object_array_get_idx(a, i);
+			struct ct_api_reply *r = &s->api[s->n_api];
+
+			r->what = load_string(l, ct_json_get(o, "what"));
+			if (!r->what)
+				LOAD_FAIL(l, "an api entry lacks \"what\"");
+			r->socket = load_string(l, ct_json_get(o, "socket"));
+			if (ct_json_get_i64(ct_json_get(o, "error"), &i64) == 0 && i64 <= 0 && i64 > -4096)
+				r->error = (int)i64;
+			r->message = load_string(l, ct_json_get(o, "message"));
+			r->meta = load_string(l, ct_json_get(o, "meta"));
+			r->data = load_bytes(l, ct_json_get(o, "data"), &r->len);
+			s->n_api++;
+		}
+	}
+	a = ct_json_get(rt, "files");
+	if (a && json_object_is_type(a, json_type_array)) {
+		size_t n = json_object_array_length(a);
+
+		s->files = xcalloc(n ? n : 1, sizeof(*s->files));
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *o = json_object_array_get_idx(a, i);
+			struct ct_state_file *f = &s->files[s->n_files];
+
+			f->path = load_string(l, ct_json_get(o, "path"));
+			if (!f->path)
+				LOAD_FAIL(l, "a file entry lacks \"path\"");
+			if (ct_json_get_i64(ct_json_get(o, "error"), &i64) == 0 && i64 <= 0 && i64 > -4096)
+				f->error = (int)i64;
+			f->data = load_bytes(l, ct_json_get(o, "data"), &f->len);
+			s->n_files++;
+		}
+	}
+	return 0;
+}
+
 static int cmp_proc(const void *a, const void *b)
 {
 	const struct ct_proc *x = a, *y = b;
@@ -331,6 +501,9 @@ int ct_snapshot_load(const char *path, struct ct_snapshot **ret, const char **re
 		if (r < 0)
 			goto fail;
 	}
+	r = load_runtime(&l, ct_json_get(root, "runtime"));
+	if (r < 0)
+		goto fail;
 	qsort(l.s->procs, l.s->n_procs, sizeof(*l.s->procs), cmp_proc);
 	for (size_t i = 1; i < l.s->n_procs; i++) {
 		if (l.s->procs[i].pid == l.s->procs[i - 1].pid) {

@@ -105,11 +105,58 @@ struct ct_host {
 	struct ct_ns_id host_ns[CT_NS_COUNT];
 };
 
+/* A listening unix socket with a path (from /proc/net/unix). */
+struct ct_unix_socket {
+	uint64_t inode;
+	const char *path; /* "@name" for an abstract socket */
+};
+
+/* The socket inodes one engine process holds open (from /proc/PID/fd). */
+struct ct_proc_sockets {
+	int pid;
+	const uint64_t *inodes;
+	size_t n;
+};
+
+/*
+ * One raw reply of an engine's API, kept as bytes so that a saved snapshot
+ * is parsed again by the same code.  what: "docker:ping", "docker:containers",
+ * "containerd:tasks:NS", ...
+ */
+struct ct_api_reply {
+	const char *what;
+	const char *socket;
+	int error;	     /* 0, or -errno of the failed call */
+	const char *message; /* why it failed, or NULL */
+	const char *data;
+	size_t len;
+	const char *meta;    /* e.g. the negotiated API version */
+};
+
+/* A runtime state file as read (state.json, config.json, ...). */
+struct ct_state_file {
+	const char *path;
+	const char *data; /* NULL if unreadable */
+	size_t len;
+	int error;
+};
+
 struct ct_snapshot {
 	struct ct_arena arena; /* every string and array below lives here */
 	struct ct_host host;
 	struct ct_proc *procs; /* sorted by pid */
 	size_t n_procs;
+
+	/* Runtime facts, collected after the processes (collect-runtime.c). */
+	struct ct_unix_socket *sockets;
+	size_t n_sockets;
+	struct ct_proc_sockets *proc_sockets;
+	size_t n_proc_sockets;
+	struct ct_api_reply *api;
+	size_t n_api;
+	struct ct_state_file *files;
+	size_t n_files;
+	bool runtime_collected;
 };
 
 enum {

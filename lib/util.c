@@ -252,6 +252,21 @@ void ct_buf_free(struct ct_buf *b)
 	*b = (struct ct_buf){ 0 };
 }
 
+int ct_fail(char **ret_error, int r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	if (!ret_error)
+		return r;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	*ret_error = s ? s : xstrdup("out of memory");
+	return r;
+}
+
 bool ct_debug_enabled(const char *area)
 {
 	const char *mask = getenv("CTRTREE_DEBUG");

@@ -113,6 +113,12 @@ void ct_buf_putc(struct ct_buf *b, char c);
 void ct_buf_printf(struct ct_buf *b, const char *fmt, ...) _printf_(2, 3);
 void ct_buf_free(struct ct_buf *b);
 
+/*
+ * Set *ret_error (when not NULL) to a formatted message for the caller to
+ * free, and return r: the library's way to say why, without printing.
+ */
+int ct_fail(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
+
 /* Debug output behind CTRTREE_DEBUG=all (or a comma list of areas). */
 bool ct_debug_enabled(const char *area);
 void ct_debug(const char *area, const char *fmt, ...) _printf_(2, 3);

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The runtime facts behind the logical chain, collected after the process
+ * scan: which unix sockets listen where (/proc/net/unix), which of them the
+ * engine processes hold (/proc/PID/fd), and (engine-*.c) what the engines'
+ * APIs and the runtimes' state say.  Only engine processes' fd tables are
+ * read, so the cost stays with the handful of daemons, not with every
+ * process on the host.
+ */
+#include <fcntl.h>
+#include <string.h>
+
+#include "collect-runtime.h"
+#include "engine-containerd.h"
+#include "engine-docker.h"
+#include "roles.h"
+#include "util.h"
+
+#define SO_ACCEPTCON 0x10000	/* __SO_ACCEPTCON: a listening socket */
+#define MAX_SOCKETS 65536
+#define MAX_FDS_PER_ENGINE 65536
+
+int ct_parse_net_unix(const char *buf, size_t len, struct ct_arena *a,
+		      struct ct_unix_socket **ret, size_t *ret_n)
+{
+	const char *p = buf, *end = buf + len;
+	struct ct_unix_socket *out = NULL;
+	size_t n = 0, cap = 0;
+	bool header = true;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *f[8];
+		size_t fl[8], nf = 0;
+		const char *q;
+		uint64_t flags, inode;
+
+		if (!nl)
+			nl = end;
+		if (header) { /* "Num RefCount Protocol Flags Type St Inode Path" */
+			header = false;
+			p = nl + 1;
+			continue;
+		}
+		/* Seven fields, then the path: the rest of the line, spaces and all. */
+		q = p;
+		while (nf < 7 && q < nl) {
+			while (q < nl && *q == ' ')
+				q++;
+			f[nf] = q;
+			while (q < nl && *q != ' ')
+				q++;
+			fl[nf] = (size_t)(q - f[nf]);
+			nf++;
+		}
+		while (q < nl && *q == ' ')
+			q++;
+		if (nf == 7 && q < nl && fl[3] > 0 && fl[3] <= 8) {
+			char hex[9];
+			char *e;
+
+			memcpy(hex, f[3], fl[3]);
+			hex[fl[3]] = '\0';
+			flags = strtoull(hex, &e, 16);
+			if (*e == '\0' && (flags & SO_ACCEPTCON) &&
+			    ct_parse_u64(f[6], fl[6], &inode) == 0 && n < MAX_SOCKETS) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 64;
+					out = xreallocarray(out, cap, sizeof(*out));
+				}
+				out[n].inode = inode;
+				out[n].path = ct_arena_strndup(a, q, (size_t)(nl - q));
+				n++;
+			}
+		}
+		p = nl + 1;
+	}
+	*ret = out;
+	*ret_n = n;
+	return 0;
+}
+
+/* Socket inodes among the fds of one process; 0 or -errno. */
+static int read_socket_fds(int proc_fd, int pid, struct ct_arena *a, struct ct_proc_sockets *ret)
+{
+	char path[64];
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	uint64_t *inodes = NULL;
+	size_t n = 0, cap = 0, seen = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/fd", pid);
+	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d)) && seen++ < MAX_FDS_PER_ENGINE) {
+		char link[64];
+		ssize_t l;
+		uint64_t ino;
+
+		if (de->d_name[0] == '.')
+			continue;
+		l = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (l < 9 || memcmp(link, "socket:[", 8) != 0 || link[l - 1] != ']')
+			continue;
+		if (ct_parse_u64(link + 8, (size_t)l - 9, &ino) < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			inodes = xreallocarray(inodes, cap, sizeof(*inodes));
+		}
+		inodes[n++] = ino;
+	}
+	ret->pid = pid;
+	ret->inodes = ct_arena_memdup(a, inodes, n * sizeof(*inodes));
+	ret->n = n;
+	free(inodes);
+	return 0;
+}
+
+int ct_collect_sockets(struct ct_snapshot *s, const struct ct_role_info *roles)
+{
+	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r;
+
+	if (proc_fd < 0)
+		return -errno;
+	r = ct_read_file_at(proc_fd, "net/unix", 64 * 1024 * 1024, &buf, &len, NULL);
+	if (r < 0)
+		return r;
+	ct_parse_net_unix(buf, len, &s->arena, &s->sockets, &s->n_sockets);
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		struct ct_proc_sockets ps;
+
+		if (roles[i].role != CT_ROLE_ENGINE || (s->procs[i].flags & CT_PROC_THREAD))
+			continue;
+		if (read_socket_fds(proc_fd, s->procs[i].pid, &s->arena, &ps) < 0)
+			continue;
+		s->proc_sockets = xreallocarray(s->proc_sockets, s->n_proc_sockets + 1,
+						sizeof(*s->proc_sockets));
+		s->proc_sockets[s->n_proc_sockets++] = ps;
+	}
+	return 0;
+}
+
+int ct_parse_fib_trie_local(const char *buf, size_t len, char ***ret, size_t *ret_n)
+{
+	const char *p = buf, *end = buf + len;
+	char last[64] = "";
+	char **out = NULL;
+	size_t n = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *q;
+
+		if (!nl)
+			nl = end;
+		for (q = p; q < nl && (*q == ' ' || *q == '|' || *q == '+' || *q == '-'); q++)
+			;
+		if (q > p && q[-1] == ' ' && q - p >= 4 && q[-2] == '-' && q[-3] == '-') {
+			/* "  |-- 172.17.0.2": remember the address */
+			size_t l = (size_t)(nl - q);
+
+			if (l < sizeof(last)) {
+				memcpy(last, q, l);
+				last[l] = '\0';
+			}
+		} else if (last[0] && (size_t)(nl - q) >= 14 && memcmp(q, "/32 host LOCAL", 14) == 0) {
+			bool dup = false;
+
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = strcmp(out[k], last) == 0;
+			if (!dup && n < 256) {
+				out = xreallocarray(out, n + 1, sizeof(*out));
+				out[n++] = xstrdup(last);
+			}
+		}
+		p = nl + 1;
+	}
+	*ret = out;
+	*ret_n = n;
+	return 0;
+}
+
+void ct_collect_netns_addrs(struct ct_snapshot *s)
+{
+	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ uint64_t *seen = NULL;
+	size_t n_seen = 0;
+
+	if (proc_fd < 0)
+		return;
+	seen = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(*seen));
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_proc *p = &s->procs[i];
+		bool dup = false;
+		char path[64];
+		struct ct_state_file f = { 0 };
+		char *buf = NULL;
+		size_t len;
+		int r;
+
+		if (!ct_ns_known(&p->ns[CT_NS_NET]) || (p->flags & CT_PROC_THREAD) ||
+		    ct_ns_equal(&p->ns[CT_NS_NET], &s->host.host_ns[CT_NS_NET]))
+			continue;
+		for (size_t k = 0; k < n_seen && !dup; k++)
+			dup = seen[k] == p->ns[CT_NS_NET].ino;
+		if (dup)
+			continue;
+		seen[n_seen++] = p->ns[CT_NS_NET].ino;
+
+		/* /proc/PID/net shows the network namespace of PID: no setns needed. */
+		snprintf(path, sizeof(path), "%d/net/fib_trie", p->pid);
+		r = ct_read_file_at(proc_fd, path, 1024 * 1024, &buf, &len, NULL);
+		snprintf(path, sizeof(path), "/proc/%d/net/fib_trie", p->pid);
+		f.path = ct_arena_strdup(&s->arena, path);
+		if (r < 0) {
+			f.error = r;
+		} else {
+			f.data = ct_arena_memdup(&s->arena, buf, len + 1);
+			f.len = len;
+		}
+		free(buf);
+		s->files = xreallocarray(s->files, s->n_files + 1, sizeof(*s->files));
+		s->files[s->n_files++] = f;
+	}
+}
+
+int ct_socket_owner(const struct ct_snapshot *s, const char *path, uint64_t *ret_inode)
+{
+	for (size_t i = 0; i < s->n_sockets; i++) {
+		if (strcmp(s->sockets[i].path, path) != 0)
+			continue;
+		for (size_t k = 0; k < s->n_proc_sockets; k++)
+			for (size_t j = 0; j < s->proc_sockets[k].n; j++)
+				if (s->proc_sockets[k].inodes[j] == s->sockets[i].inode) {
+					if (ret_inode)
+						*ret_inode = s->sockets[i].inode;
+					return s->proc_sockets[k].pid;
+				}
+	}
+	return -ENOENT;
+}
+
+static void add_reply(struct ct_snapshot *s, const char *what, const char *socket, int error,
+		      const char *message, const char *data, size_t len, const char *meta)
+{
+	struct ct_api_reply *r;
+
+	s->api = xreallocarray(s->api, s->n_api + 1, sizeof(*s->api));
+	r = &s->api[s->n_api++];
+	*r = (struct ct_api_reply){
+		.what = ct_arena_strdup(&s->arena, what),
+		.socket = socket ? ct_arena_strdup(&s->arena, socket) : NULL,
+		.error = error,
+		.message = message ? ct_arena_strdup(&s->arena, message) : NULL,
+		.data = data ? ct_arena_memdup(&s->arena, data, len + 1) : NULL,
+		.len = data ? len : 0,
+		.meta = meta ? ct_arena_strdup(&s->arena, meta) : NULL,
+	};
+}
+
+static void query_docker(struct ct_snapshot *s, const char *socket, const struct ct_engine_opts *opts)
+{
+	struct ct_docker_opts dopts = { .timeout_ms = opts->timeout_ms };
+	struct ct_docker_reply reply = { 0 };
+	char *why = NULL;
+	int r;
+
+	for (size_t i = 0; i < s->n_api; i++)
+		if (s->api[i].socket && strcmp(s->api[i].socket, socket) == 0)
+			return; /* asked already */
+	r = ct_docker_query(socket, &dopts, &reply, &why);
+	if (r < 0) {
+		add_reply(s, "docker:containers", socket, r, why, NULL, 0, NULL);
+		ct_debug("runtime", "docker API on %s: %s", socket, why ? why : strerror(-r));
+		free(why);
+		return;
+	}
+	add_reply(s, "docker:version", socket, 0, NULL, reply.version_json, reply.version_json_len,
+		  reply.api_version);
+	add_reply(s, "docker:containers", socket, 0, NULL, reply.containers_json, reply.containers_json_len,
+		  reply.api_version);
+	ct_docker_reply_clear(&reply);
+}
+
+/* The API socket of an engine process: from argv, else the listening
+ * socket it holds whose name ends in suffix. */
+static const char *engine_socket_path(const struct ct_snapshot *s, size_t i, const struct ct_role_info *r,
+				      const char *suffix)
+{
+	size_t sl = strlen(suffix);
+
+	if (r->socket)
+		return r->socket;
+	for (size_t k = 0; k < s->n_proc_sockets; k++) {
+		if (s->proc_sockets[k].pid != s->procs[i].pid)
+			continue;
+		for (size_t j = 0; j < s->proc_sockets[k].n; j++)
+			for (size_t u = 0; u < s->n_sockets; u++) {
+				const char *path = s->sockets[u].path;
+				size_t pl = strlen(path);
+
+				if (s->sockets[u].inode == s->proc_sockets[k].inodes[j] && pl >= sl &&
+				    strcmp(path + pl - sl, suffix) == 0)
+					return path;
+			}
+	}
+	return NULL;
+}
+
+static void query_containerd(struct ct_snapshot *s, const char *socket, const struct ct_engine_opts *opts)
+{
+	struct ct_containerd_opts copts = { .timeout_ms = opts->timeout_ms > 0 ? (unsigned)opts->timeout_ms : 2000 };
+	struct ct_containerd_reply reply = { 0 };
+	char *why = NULL;
+	char what[512];
+	int r;
+
+	for (size_t i = 0; i < s->n_api; i++)
+		if (s->api[i].socket && strcmp(s->api[i].socket, socket) == 0)
+			return;
+	r = ct_containerd_query(socket, &copts, &reply, &why);
+	if (r < 0) {
+		add_reply(s, "containerd:version", socket, r, why, NULL, 0, NULL);
+		ct_debug("runtime", "containerd API on %s: %s", socket, why ? why : strerror(-r));
+		free(why);
+		return;
+	}
+	add_reply(s, "containerd:version", socket, 0, NULL, (const char *)reply.version.data, reply.version.len, NULL);
+	add_reply(s, "containerd:namespaces", socket, 0, NULL, (const char *)reply.namespaces.data,
+		  reply.namespaces.len, NULL);
+	for (size_t k = 0; k < reply.n_ns; k++) {
+		snprintf(what, sizeof(what), "containerd:containers:%s", reply.ns[k].name);
+		add_reply(s, what, socket, 0, NULL, (const char *)reply.ns[k].containers.data,
+			  reply.ns[k].containers.len, reply.ns[k].name);
+		snprintf(what, sizeof(what), "containerd:tasks:%s", reply.ns[k].name);
+		add_reply(s, what, socket, 0, NULL, (const char *)reply.ns[k].tasks.data, reply.ns[k].tasks.len,
+			  reply.ns[k].name);
+	}
+	ct_containerd_reply_clear(&reply);
+}
+
+void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
+			const struct ct_engine_opts *opts)
+{
+	struct ct_docker_sockets socks = { 0 };
+	struct ct_docker_opts dopts = { .socket_override = opts->docker_socket };
+	bool any_dockerd = false;
+
+	if (opts->no_api)
+		return;
+	if (!opts->docker_socket) {
+		for (size_t i = 0; i < s->n_procs; i++) {
+			const struct ct_proc *p = &s->procs[i];
+
+			/* Only the host's own dockerds: a process named dockerd in a
+			 * container would point us at paths of its own mount namespace. */
+			if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_DOCKER ||
+			    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
+				continue;
+			any_dockerd = true;
+			ct_docker_sockets_from_argv((const char *const *)p->argv, p->argc, &socks);
+		}
+	}
+	/* --docker-socket, or $DOCKER_HOST / the default when a dockerd runs. */
+	if (opts->docker_socket || any_dockerd || getenv("DOCKER_HOST"))
+		ct_docker_socket_candidates(&dopts, getenv("DOCKER_HOST"), &socks);
+	for (size_t i = 0; i < socks.n; i++)
+		query_docker(s, socks.paths[i], opts);
+	ct_docker_sockets_clear(&socks);
+
+	/* Every containerd of the host's mount namespace, on the socket it holds. */
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_proc *p = &s->procs[i];
+		const char *sock;
+
+		if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_CONTAINERD ||
+		    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
+			continue;
+		sock = engine_socket_path(s, i, &roles[i], "containerd.sock");
+		if (sock)
+			query_containerd(s, sock, opts);
+	}
+}

@@ -1,0 +1,1088 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The resolver.  PPID links do not reconstruct the chain: shims, conmons
+ * and LXC monitors daemonize.  What links them is evidence: the socket a
+ * shim's -address names and which engine listens on it, the ids in argv,
+ * the cgroup paths engines use, the pid namespace a process shares with a
+ * container's init, and what the engines' APIs say.  Each link keeps the
+ * sentence that justifies it.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "collect-runtime.h"
+#include "engine-containerd.h"
+#include "engine-docker.h"
+#include "jsonutil.h"
+#include "resolve.h"
+#include "util.h"
+
+static const char *arena_printf(struct ct_arena *a, const char *fmt, ...) _printf_(2, 3);
+
+static const char *arena_printf(struct ct_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[512];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return "";
+	return ct_arena_strndup(a, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static bool is_hex_id(const char *s, size_t len)
+{
+	if (len < 12 || len > 128)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static void anomaly(struct ct_world *w, const char *kind, int pid, ssize_t c, const char *msg);
+
+/* ---- containers ---- */
+
+static ssize_t find_container_by_id(const struct ct_world *w, const char *id)
+{
+	size_t len = strlen(id);
+
+	for (size_t i = 0; i < w->n_containers; i++) {
+		const char *cid = w->containers[i].rec.id;
+		size_t clen = strlen(cid);
+
+		/* One may be an abbreviation of the other (12-character docker ids). */
+		if (strncmp(cid, id, len < clen ? len : clen) == 0 && (len == clen || (len >= 12 && clen >= 12)))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+static void add_source(struct ct_container *c, const char *source)
+{
+	for (size_t i = 0; i < c->n_sources; i++)
+		if (strcmp(c->sources[i], source) == 0)
+			return;
+	if (c->n_sources < ARRAY_SIZE(c->sources))
+		c->sources[c->n_sources++] = source;
+}
+
+static void set_str(char **dst, const char *src)
+{
+	if (!*dst && src && *src)
+		*dst = xstrdup(src);
+}
+
+/* Find or add the container id; identity fields fill in where still empty. */
+static ssize_t upsert_container(struct ct_world *w, const char *id, enum ct_engine_kind engine,
+				const char *source)
+{
+	ssize_t i = find_container_by_id(w, id);
+	struct ct_container *c;
+
+	if (i < 0) {
+		w->containers = xreallocarray(w->containers, w->n_containers + 1, sizeof(*w->containers));
+		c = &w->containers[w->n_containers];
+		*c = (struct ct_container){ .init = -1, .shim = -1, .engine = -1 };
+		c->rec.id = xstrdup(id);
+		c->rec.engine = engine;
+		i = (ssize_t)w->n_containers++;
+	}
+	c = &w->containers[i];
+	/* Keep the longest id seen: the API's full id beats a cgroup's. */
+	if (strlen(id) > strlen(c->rec.id)) {
+		free(c->rec.id);
+		c->rec.id = xstrdup(id);
+	}
+	if (c->rec.engine == CT_ENGINE_UNKNOWN || (c->rec.engine == CT_ENGINE_CONTAINERD && engine == CT_ENGINE_DOCKER))
+		c->rec.engine = engine;
+	add_source(c, source);
+	return i;
+}
+
+static void merge_record(struct ct_world *w, const struct ct_container_rec *r)
+{
+	ssize_t i;
+	struct ct_container *c;
+
+	if (!r->id || !*r->id)
+		return;
+	i = upsert_container(w, r->id, r->engine, r->source ? r->source : "api");
+	c = &w->containers[i];
+	set_str(&c->rec.name, r->name);
+	set_str(&c->rec.image, r->image);
+	set_str(&c->rec.engine_ns, r->engine_ns);
+	set_str(&c->rec.runtime, r->runtime);
+	set_str(&c->rec.bundle, r->bundle);
+	set_str(&c->rec.status, r->status);
+	if (!c->rec.init_pid && r->init_pid > 0)
+		c->rec.init_pid = r->init_pid;
+	if (!c->rec.n_labels)
+		for (size_t k = 0; k < r->n_labels; k++)
+			ct_kv_add(&c->rec.labels, &c->rec.n_labels, r->labels[k].key, r->labels[k].value);
+	if (!c->rec.n_ports && r->n_ports) {
+		c->rec.ports = xcalloc(r->n_ports, sizeof(*c->rec.ports));
+		for (size_t k = 0; k < r->n_ports; k++) {
+			const struct ct_port *s = &r->ports[k];
+
+			c->rec.ports[k] = (struct ct_port){
+				.host_ip = s->host_ip ? xstrdup(s->host_ip) : NULL,
+				.host_port = s->host_port,
+				.container_ip = s->container_ip ? xstrdup(s->container_ip) : NULL,
+				.container_port = s->container_port,
+				.proto = s->proto ? xstrdup(s->proto) : NULL,
+			};
+		}
+		c->rec.n_ports = r->n_ports;
+	}
+}
+
+/*
+ * Container ids in the cgroup paths engines create, for when nothing else
+ * names the container: /docker/ID, docker-ID.scope, cri-containerd-ID.scope,
+ * crio-ID.scope, libpod-ID.scope, /lxc.payload.NAME, machine-NAME.scope.
+ */
+static bool id_from_cgroup(const char *path, char *ret_id, size_t size, enum ct_engine_kind *ret_engine)
+{
+	static const struct {
+		const char *prefix, *suffix;
+		enum ct_engine_kind engine;
+		bool hex;
+	} pats[] = {
+		{ "docker-", ".scope", CT_ENGINE_DOCKER, true },
+		{ "cri-containerd-", ".scope", CT_ENGINE_CONTAINERD, true },
+		{ "crio-", ".scope", CT_ENGINE_CRIO, true },
+		{ "libpod-", ".scope", CT_ENGINE_PODMAN, true },
+		{ "libpod-", "", CT_ENGINE_PODMAN, true },
+		{ "lxc.payload.", "", CT_ENGINE_LXC, false },
+		{ "machine-", ".scope", CT_ENGINE_NSPAWN, false },
+	};
+	const char *comp = path, *slash;
+
+	/* /docker/ID: the component after "docker". */
+	for (const char *p = path; (slash = strchr(p, '/')); p = slash + 1) {
+		const char *next = slash + 1, *end = strchrnul(next, '/');
+
+		if (slash - p == 6 && strncmp(p, "docker", 6) == 0 && is_hex_id(next, (size_t)(end - next)) &&
+		    (size_t)(end - next) < size) {
+			memcpy(ret_id, next, (size_t)(end - next));
+			ret_id[end - next] = '\0';
+			*ret_engine = CT_ENGINE_DOCKER;
+			return true;
+		}
+	}
+	/* The other patterns name the last component (systemd may nest further). */
+	for (const char *p = path; *p;) {
+		const char *end = strchrnul(p, '/');
+		size_t len = (size_t)(end - p);
+
+		for (size_t k = 0; k < ARRAY_SIZE(pats); k++) {
+			size_t pl = strlen(pats[k].prefix), sl = strlen(pats[k].suffix);
+
+			if (len <= pl + sl || strncmp(p, pats[k].prefix, pl) != 0 ||
+			    strncmp(end - sl, pats[k].suffix, sl) != 0)
+				continue;
+			const char *id = p + pl;
+			size_t idlen = len - pl - sl;
+
+			if ((pats[k].hex && !is_hex_id(id, idlen)) || idlen >= size || idlen == 0)
+				continue;
+			memcpy(ret_id, id, idlen);
+			ret_id[idlen] = '\0';
+			*ret_engine = pats[k].engine;
+			comp = p;
+			return true;
+		}
+		p = *end ? end + 1 : end;
+	}
+	(void)comp;
+	return false;
+}
+
+/* The innermost pid: 1 means the process is its pid namespace's init. */
+static int inner_pid(const struct ct_proc *p)
+{
+	return p->n_nspid ? p->nspid[p->n_nspid - 1] : p->pid;
+}
+
+static bool same_ns(const struct ct_proc *a, const struct ct_proc *b, enum ct_ns_type t)
+{
+	return ct_ns_known(&a->ns[t]) && ct_ns_equal(&a->ns[t], &b->ns[t]);
+}
+
+static bool in_host_pidns(const struct ct_snapshot *s, const struct ct_proc *p)
+{
+	return !ct_ns_known(&p->ns[CT_NS_PID]) || !ct_ns_known(&s->host.host_ns[CT_NS_PID]) ||
+	       ct_ns_equal(&p->ns[CT_NS_PID], &s->host.host_ns[CT_NS_PID]);
+}
+
+static size_t kparent(const struct ct_snapshot *s, size_t i)
+{
+	ssize_t k = s->procs[i].ppid > 0 ? ct_snapshot_find(s, s->procs[i].ppid) : -1;
+
+	return k < 0 || (size_t)k == i ? CT_NONE : (size_t)k;
+}
+
+static bool is_long_lived_shim(const struct ct_role_info *r)
+{
+	return r->role == CT_ROLE_SHIM && !r->transient && r->shim != CT_SHIM_CONMON_EXEC;
+}
+
+static enum ct_engine_kind shim_engine(const struct ct_role_info *r)
+{
+	switch (r->shim) {
+	case CT_SHIM_DOCKER_17:
+		return CT_ENGINE_DOCKER;
+	case CT_SHIM_CONMON:
+	case CT_SHIM_CONMON_EXEC:
+		return r->engine == CT_ENGINE_CRIO ? CT_ENGINE_CRIO : CT_ENGINE_PODMAN;
+	default:
+		if (r->engine_ns && strcmp(r->engine_ns, "moby") == 0)
+			return CT_ENGINE_DOCKER;
+		return r->engine == CT_ENGINE_UNKNOWN ? CT_ENGINE_CONTAINERD : r->engine;
+	}
+}
+
+/* Has the shim a child that is PID 1 of a pid namespace other than its own? */
+static bool shim_has_init(const struct ct_world *w, size_t shim)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t i = 0; i < s->n_procs; i++)
+		if (kparent(s, i) == shim && inner_pid(&s->procs[i]) == 1 &&
+		    !same_ns(&s->procs[i], &s->procs[shim], CT_NS_PID))
+			return true;
+	return false;
+}
+
+/* Containers named by shims, conmons and LXC monitors, and their inits. */
+static void containers_from_supervisors(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &w->roles[i];
+		bool monitor = r->role == CT_ROLE_ENGINE && r->engine == CT_ENGINE_LXC && r->name;
+		ssize_t c = -1;
+
+		if (!is_long_lived_shim(r) && !monitor)
+			continue;
+		if (monitor)
+			c = upsert_container(w, r->name, CT_ENGINE_LXC, "lxc-monitor-argv");
+		else if (r->id)
+			c = upsert_container(w, r->id, shim_engine(r),
+					     r->shim == CT_SHIM_CONMON ? "conmon-argv" : "shim-argv");
+		if (c >= 0) {
+			struct ct_container *ct = &w->containers[c];
+
+			/* Several shims may name one id (docker 17.x starts one per
+			 * exec): the container's is the one above its PID 1. */
+			if (ct->shim >= 0 && !shim_has_init(w, (size_t)i))
+				continue;
+			ct->shim = (ssize_t)i;
+			if (r->shim == CT_SHIM_CONMON)
+				set_str(&ct->rec.name, r->name);
+			else if (monitor)
+				set_str(&ct->rec.name, r->name);
+			set_str(&ct->rec.engine_ns, r->engine_ns);
+			set_str(&ct->rec.bundle, r->bundle);
+			set_str(&ct->rec.runtime, r->runtime);
+		}
+	}
+}
+
+/*
+ * runc's state.json (and crun's, which keeps the same fields): the
+ * container's id and its init's pid and start time.  A pid whose start time
+ * differs is another process now: the state is stale, not the container's.
+ */
+static void containers_from_state(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t f = 0; f < s->n_files; f++) {
+		const struct ct_state_file *sf = &s->files[f];
+		struct json_object *root = NULL, *v;
+		const char *why, *id, *slash;
+		uint64_t pid = 0, start = 0;
+		enum ct_engine_kind engine;
+		ssize_t c, k;
+
+		if (!sf->data || !(slash = strrchr(sf->path, '/')) ||
+		    (strcmp(slash, "/state.json") != 0 && strcmp(slash, "/status") != 0))
+			continue;
+		if (ct_json_parse_buf(sf->data, sf->len, &root, &why) < 0)
+			continue;
+		v = ct_json_get(root, "id");
+		id = v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+		if (!id || !*id || ct_json_get_u64(ct_json_get(root, "init_process_pid"), &pid) < 0 ||
+		    pid == 0 || pid > INT32_MAX) {
+			json_object_put(root);
+			continue;
+		}
+		ct_json_get_u64(ct_json_get(root, "init_process_start"), &start);
+		engine = strstr(sf->path, "/crun/") ? CT_ENGINE_CRUN : CT_ENGINE_RUNC;
+		/* Containers of an engine are under its own root: /run/docker/runtime-runc/moby,
+		 * /run/containerd/runc/NS; those engines name them already. */
+		c = find_container_by_id(w, id);
+		if (c < 0)
+			c = upsert_container(w, id, engine, engine == CT_ENGINE_CRUN ? "crun-state" : "runc-state");
+		else
+			add_source(&w->containers[c], engine == CT_ENGINE_CRUN ? "crun-state" : "runc-state");
+		set_str(&w->containers[c].rec.name, id);
+		k = ct_snapshot_find(s, (int)pid);
+		if (k >= 0 && (!start || s->procs[k].start_time == start)) {
+			w->containers[c].rec.init_pid = (int)pid;
+			/* Created, not started: runc init waits, blocked, for "runc start". */
+			if (w->roles[k].role == CT_ROLE_RUNTIME_INIT)
+				set_str(&w->containers[c].rec.status, "created");
+			else
+				set_str(&w->containers[c].rec.status, "running");
+		} else {
+			set_str(&w->containers[c].rec.status, "stopped");
+			anomaly(w, k >= 0 ? "state-pid-reused" : "state-pid-dead", (int)pid, c,
+				arena_printf(&w->arena, "%s names init pid %" PRIu64 ", which %s", sf->path, pid,
+					     k >= 0 ? "is another process now (start time differs)" : "is gone"));
+		}
+		json_object_put(root);
+	}
+}
+
+/* Containers named only by their cgroup path. */
+static void containers_from_cgroups(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const char *cg = ct_proc_main_cgroup(&s->procs[i]);
+		enum ct_engine_kind engine;
+		char id[129];
+
+		if (!cg || (s->procs[i].flags & CT_PROC_THREAD) || !id_from_cgroup(cg, id, sizeof(id), &engine))
+			continue;
+		upsert_container(w, id, engine, "cgroup-path");
+	}
+}
+
+/*
+ * The init of each container: the API's pid when it is alive, else the
+ * child of its shim that is PID 1 of its own pid namespace (several
+ * containers may share one shim: match by cgroup path), else the process
+ * of its cgroup that is PID 1 there, else its oldest.
+ */
+static void find_inits(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t c = 0; c < w->n_containers; c++) {
+		struct ct_container *ct = &w->containers[c];
+		ssize_t best = -1;
+
+		if (ct->rec.init_pid > 0) {
+			ssize_t k = ct_snapshot_find(s, ct->rec.init_pid);
+
+			if (k >= 0) {
+				ct->init = k;
+				continue;
+			}
+		}
+		for (size_t i = 0; i < s->n_procs && best < 0; i++) {
+			const struct ct_proc *p = &s->procs[i];
+			const char *cg = ct_proc_main_cgroup(p);
+			bool in_cgroup = cg && strstr(cg, ct->rec.id);
+			bool child_of_shim = ct->shim >= 0 && kparent(s, i) == (size_t)ct->shim;
+
+			if (p->flags & CT_PROC_THREAD)
+				continue;
+			if (w->roles[i].role == CT_ROLE_RUNTIME || w->roles[i].role == CT_ROLE_RUNTIME_INIT)
+				continue;
+			if (child_of_shim && (in_cgroup || inner_pid(p) == 1) &&
+			    !same_ns(p, &s->procs[ct->shim], CT_NS_PID))
+				best = (ssize_t)i;
+			else if (ct->shim < 0 && in_cgroup && inner_pid(p) == 1)
+				best = (ssize_t)i;
+		}
+		if (best < 0 && ct->shim >= 0) {
+			/* A shared shim (pods, runc.v2 group): its only pid-ns child. */
+			for (size_t i = 0; i < s->n_procs; i++)
+				if (kparent(s, i) == (size_t)ct->shim && !(s->procs[i].flags & CT_PROC_THREAD) &&
+				    w->roles[i].role != CT_ROLE_RUNTIME && w->roles[i].role != CT_ROLE_RUNTIME_INIT &&
+				    !same_ns(&s->procs[i], &s->procs[ct->shim], CT_NS_PID)) {
+					const char *cg = ct_proc_main_cgroup(&s->procs[i]);
+					enum ct_engine_kind e;
+					char id[129];
+
+					/* Not if its cgroup names another container. */
+					if (cg && id_from_cgroup(cg, id, sizeof(id), &e) && !strstr(ct->rec.id, id) &&
+					    !strstr(id, ct->rec.id))
+						continue;
+					best = (ssize_t)i;
+					break;
+				}
+		}
+		if (best < 0) {
+			/* Oldest process of its cgroup (e.g. --pid host, no NSpid of 1). */
+			for (size_t i = 0; i < s->n_procs; i++) {
+				const char *cg = ct_proc_main_cgroup(&s->procs[i]);
+
+				if (!cg || !strstr(cg, ct->rec.id) || (s->procs[i].flags & CT_PROC_THREAD))
+					continue;
+				if (best < 0 || s->procs[i].start_time < s->procs[best].start_time)
+					best = (ssize_t)i;
+			}
+		}
+		ct->init = best;
+		if (best >= 0 && ct->shim < 0) {
+			size_t kp = kparent(s, (size_t)best);
+
+			if (kp != CT_NONE && (is_long_lived_shim(&w->roles[kp]) ||
+					      (w->roles[kp].role == CT_ROLE_ENGINE && w->roles[kp].engine == CT_ENGINE_LXC)))
+				ct->shim = (ssize_t)kp;
+		}
+	}
+}
+
+/*
+ * Members: the processes that share the init's pid namespace (when it is
+ * not the host's) or its cgroup.  A member inherits the container; the
+ * init's own cgroup path decides for --pid host containers.
+ */
+static void assign_members(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	/* First the processes whose own cgroup names their container: in a pod
+	 * that shares one pid namespace, this is what tells members apart. */
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const char *cg = ct_proc_main_cgroup(&s->procs[i]);
+		enum ct_engine_kind e;
+		char id[129];
+		ssize_t c;
+
+		if (!cg || (s->procs[i].flags & CT_PROC_THREAD) || w->roles[i].role == CT_ROLE_SHIM ||
+		    !id_from_cgroup(cg, id, sizeof(id), &e))
+			continue;
+		c = find_container_by_id(w, id);
+		if (c >= 0)
+			w->container[i] = c;
+	}
+	for (size_t c = 0; c < w->n_containers; c++) {
+		struct ct_container *ct = &w->containers[c];
+		const struct ct_proc *init;
+		const char *icg;
+
+		if (ct->init < 0)
+			continue;
+		init = &s->procs[ct->init];
+		icg = ct_proc_main_cgroup(init);
+		for (size_t i = 0; i < s->n_procs; i++) {
+			const struct ct_proc *p = &s->procs[i];
+			const char *cg = ct_proc_main_cgroup(p);
+			bool member;
+
+			if (w->container[i] >= 0)
+				continue;
+			member = (!in_host_pidns(s, init) && same_ns(p, init, CT_NS_PID)) ||
+				 (icg && cg && strcmp(icg, "/") != 0 && strcmp(icg, cg) == 0 &&
+				  w->roles[i].role != CT_ROLE_SHIM);
+			if (member)
+				w->container[i] = (ssize_t)c;
+		}
+	}
+	for (size_t i = 0; i < s->n_procs; i++)
+		if (w->container[i] >= 0 && !(s->procs[i].flags & CT_PROC_THREAD))
+			w->containers[w->container[i]].n_members++;
+}
+
+/* ---- engines ---- */
+
+static const char *engine_socket(struct ct_world *w, size_t i)
+{
+	const struct ct_snapshot *s = w->snap;
+	const struct ct_role_info *r = &w->roles[i];
+	const char *want = r->engine == CT_ENGINE_DOCKER ? "docker.sock" :
+			   r->engine == CT_ENGINE_CONTAINERD ? "containerd.sock" :
+			   r->engine == CT_ENGINE_CRIO ? "crio.sock" :
+			   r->engine == CT_ENGINE_PODMAN ? "podman.sock" : NULL;
+
+	if (r->socket)
+		return r->socket;
+	/* The listening socket it holds whose name says what it is. */
+	for (size_t k = 0; want && k < s->n_proc_sockets; k++) {
+		if (s->proc_sockets[k].pid != s->procs[i].pid)
+			continue;
+		for (size_t j = 0; j < s->proc_sockets[k].n; j++)
+			for (size_t u = 0; u < s->n_sockets; u++) {
+				const char *path = s->sockets[u].path;
+				size_t pl = strlen(path), wl = strlen(want);
+
+				if (s->sockets[u].inode == s->proc_sockets[k].inodes[j] && pl >= wl &&
+				    strcmp(path + pl - wl, want) == 0)
+					return path;
+			}
+	}
+	return NULL;
+}
+
+static void find_engines(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &w->roles[i];
+
+		if (r->role != CT_ROLE_ENGINE || r->engine == CT_ENGINE_LXC || r->engine == CT_ENGINE_NSPAWN)
+			continue;
+		/* A process merely named dockerd inside a container is not the host's engine. */
+		if (!in_host_pidns(s, &s->procs[i]))
+			continue;
+		w->engines = xreallocarray(w->engines, w->n_engines + 1, sizeof(*w->engines));
+		w->engines[w->n_engines++] = (struct ct_engine_info){
+			.proc = (ssize_t)i,
+			.kind = r->engine,
+			.socket = engine_socket(w, i),
+		};
+	}
+}
+
+static ssize_t engine_of_proc(const struct ct_world *w, size_t i)
+{
+	for (size_t e = 0; e < w->n_engines; e++)
+		if (w->engines[e].proc == (ssize_t)i)
+			return (ssize_t)e;
+	return -1;
+}
+
+/* The engine listening on a socket path; /run and /var/run are one. */
+static ssize_t engine_on_socket(const struct ct_world *w, const char *path)
+{
+	char alt[4096];
+	int pid;
+
+	if (!path)
+		return -1;
+	pid = ct_socket_owner(w->snap, path, NULL);
+	if (pid < 0) {
+		if (strncmp(path, "/var/run/", 9) == 0)
+			snprintf(alt, sizeof(alt), "/run/%s", path + 9);
+		else if (strncmp(path, "/run/", 5) == 0)
+			snprintf(alt, sizeof(alt), "/var/run/%s", path + 5);
+		else
+			return -1;
+		pid = ct_socket_owner(w->snap, alt, NULL);
+	}
+	if (pid < 0)
+		return -1;
+	ssize_t k = ct_snapshot_find(w->snap, pid);
+	return k < 0 ? -1 : engine_of_proc(w, (size_t)k);
+}
+
+/* Two spellings of one path: /run and /var/run are the same directory. */
+static bool same_socket(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	if (strncmp(a, "/var/run/", 9) == 0)
+		a += 4;
+	if (strncmp(b, "/var/run/", 9) == 0)
+		b += 4;
+	return strcmp(a, b) == 0;
+}
+
+static ssize_t engine_by_socket(const struct ct_world *w, enum ct_engine_kind kind, const char *socket)
+{
+	ssize_t only = -1;
+
+	for (size_t e = 0; socket && e < w->n_engines; e++)
+		if (w->engines[e].kind == kind && same_socket(w->engines[e].socket, socket))
+			return (ssize_t)e;
+	/* The only engine of its kind, when the socket does not tell. */
+	for (size_t e = 0; e < w->n_engines; e++)
+		if (w->engines[e].kind == kind && (!socket || !w->engines[e].socket))
+			only = only == -1 ? (ssize_t)e : -2;
+	return only >= 0 ? only : -1;
+}
+
+/* Rebuild one containerd's reply from the snapshot's raw messages and merge it. */
+static void merge_containerd(struct ct_world *w, const char *socket, ssize_t e)
+{
+	const struct ct_snapshot *s = w->snap;
+	struct ct_containerd_reply reply = { 0 };
+	struct ct_containerd_info info = { 0 };
+	struct ct_container_list l = { 0 };
+	char *why = NULL;
+
+	for (size_t i = 0; i < s->n_api; i++) {
+		const struct ct_api_reply *r = &s->api[i];
+		struct ct_containerd_blob *b = NULL;
+
+		if (!r->data || !same_socket(r->socket, socket) || strncmp(r->what, "containerd:", 11) != 0)
+			continue;
+		if (strcmp(r->what, "containerd:version") == 0) {
+			b = &reply.version;
+		} else if (strcmp(r->what, "containerd:namespaces") == 0) {
+			b = &reply.namespaces;
+		} else if (r->meta && (strncmp(r->what, "containerd:containers:", 22) == 0 ||
+				       strncmp(r->what, "containerd:tasks:", 17) == 0)) {
+			struct ct_containerd_ns_reply *ns = NULL;
+
+			for (size_t k = 0; k < reply.n_ns && !ns; k++)
+				if (strcmp(reply.ns[k].name, r->meta) == 0)
+					ns = &reply.ns[k];
+			if (!ns)
+				ns = ct_containerd_reply_add_ns(&reply, r->meta);
+			b = r->what[11] == 'c' ? &ns->containers : &ns->tasks;
+		}
+		if (b && !b->data) {
+			b->data = (uint8_t *)xmemdup0(r->data, r->len);
+			b->len = r->len;
+		}
+	}
+	if (ct_containerd_parse(&reply, &l, &info, &why) < 0) {
+		anomaly(w, "engine-bad-reply", e >= 0 ? s->procs[w->engines[e].proc].pid : 0, -1,
+			arena_printf(&w->arena, "the containerd API on %s sent a reply we cannot read: %s",
+				     socket, why ? why : "?"));
+	} else {
+		for (size_t k = 0; k < l.n; k++) {
+			/* docker's containers: docker names them, containerd knows their pid. */
+			if (l.recs[k].engine_ns && strcmp(l.recs[k].engine_ns, "moby") == 0)
+				l.recs[k].engine = CT_ENGINE_DOCKER;
+			merge_record(w, &l.recs[k]);
+			ssize_t c = find_container_by_id(w, l.recs[k].id);
+			if (c >= 0 && !w->containers[c].rec.init_pid && l.recs[k].init_pid > 0)
+				w->containers[c].rec.init_pid = l.recs[k].init_pid;
+		}
+		if (e >= 0) {
+			w->engines[e].reachable = true;
+			if (info.version)
+				w->engines[e].version = arena_printf(&w->arena, "%s", info.version);
+		}
+	}
+	free(why);
+	ct_container_list_clear(&l);
+	ct_containerd_info_clear(&info);
+	ct_containerd_reply_clear(&reply);
+}
+
+/* What the engines' APIs said (raw replies kept in the snapshot). */
+static void merge_api(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t i = 0; i < s->n_api; i++) {
+		const struct ct_api_reply *r = &s->api[i];
+		ssize_t e;
+
+		if (strcmp(r->what, "containerd:version") != 0)
+			continue;
+		e = engine_by_socket(w, CT_ENGINE_CONTAINERD, r->socket);
+		if (r->error) {
+			if (e >= 0) {
+				w->engines[e].reachable = false;
+				w->engines[e].error = r->message ? r->message :
+								   arena_printf(&w->arena, "%s", strerror(-r->error));
+			}
+			continue;
+		}
+		merge_containerd(w, r->socket, e);
+	}
+
+	for (size_t i = 0; i < s->n_api; i++) {
+		const struct ct_api_reply *r = &s->api[i];
+		ssize_t e = -1;
+
+		if (strncmp(r->what, "docker:", 7) == 0)
+			e = engine_by_socket(w, CT_ENGINE_DOCKER, r->socket);
+		if (e >= 0 && r->error) {
+			w->engines[e].reachable = false;
+			w->engines[e].error = r->message ? r->message : arena_printf(&w->arena, "%s", strerror(-r->error));
+		}
+		if (r->error || !r->data)
+			continue;
+		if (strcmp(r->what, "docker:containers") == 0) {
+			struct ct_container_list l = { 0 };
+			char *why = NULL;
+
+			if (ct_docker_parse_containers(r->data, r->len, &l, &why) < 0) {
+				if (e >= 0)
+					w->engines[e].error = arena_printf(&w->arena, "bad reply: %s", why ? why : "?");
+				anomaly(w, "engine-bad-reply", e >= 0 ? s->procs[w->engines[e].proc].pid : 0, -1,
+					arena_printf(&w->arena, "the docker API on %s sent a reply we cannot read: %s",
+						     r->socket ? r->socket : "?", why ? why : "?"));
+				free(why);
+				continue;
+			}
+			for (size_t k = 0; k < l.n; k++)
+				merge_record(w, &l.recs[k]);
+			ct_container_list_clear(&l);
+			if (e >= 0)
+				w->engines[e].reachable = true;
+		} else if (strcmp(r->what, "docker:version") == 0 && e >= 0) {
+			struct ct_docker_version v = { 0 };
+			char *why = NULL;
+
+			if (ct_docker_parse_version(r->data, r->len, &v, &why) == 0 && v.version)
+				w->engines[e].version = arena_printf(&w->arena, "%s", v.version);
+			ct_docker_version_clear(&v);
+			free(why);
+		}
+	}
+}
+
+/* ---- logical parents ---- */
+
+static void link_parents(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		w->parent[i] = kparent(s, i);
+		w->evidence[i] = NULL;
+	}
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &w->roles[i];
+		ssize_t e;
+
+		if (!is_long_lived_shim(r) || r->shim == CT_SHIM_CONMON || r->shim == CT_SHIM_DOCKER_17)
+			continue;
+		e = engine_on_socket(w, r->address);
+		if (e >= 0) {
+			w->parent[i] = (size_t)w->engines[e].proc;
+			w->evidence[i] = arena_printf(&w->arena, "its -address %s is the socket pid %d listens on",
+						      r->address, s->procs[w->engines[e].proc].pid);
+		}
+	}
+
+	/* A second shim or conmon naming a container whose own is another is an
+	 * exec session's (docker 17.x's exec shims, podman's exec conmons). */
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &w->roles[i];
+		ssize_t c;
+
+		if (r->role != CT_ROLE_SHIM || r->transient || !r->id || (c = find_container_by_id(w, r->id)) < 0 ||
+		    w->containers[c].shim < 0 || (size_t)w->containers[c].shim == i)
+			continue;
+		w->parent[i] = (size_t)w->containers[c].shim;
+		w->evidence[i] = arena_printf(&w->arena, "a second %s for container %.12s: an exec session's",
+					      r->shim == CT_SHIM_CONMON_EXEC || r->shim == CT_SHIM_CONMON ? "conmon" : "shim",
+					      w->containers[c].rec.id);
+	}
+
+	/* CRI-O's conmons daemonize too: they belong to the crio that runs. */
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &w->roles[i];
+
+		if (r->role != CT_ROLE_SHIM || (r->shim != CT_SHIM_CONMON && r->shim != CT_SHIM_CONMON_EXEC))
+			continue;
+		if (w->evidence[i])
+			continue; /* an exec session's conmon, placed above */
+		if (r->engine == CT_ENGINE_CRIO) {
+			ssize_t e = engine_by_socket(w, CT_ENGINE_CRIO, NULL);
+
+			if (e >= 0) {
+				w->parent[i] = (size_t)w->engines[e].proc;
+				w->evidence[i] = arena_printf(&w->arena, "a CRI-O conmon (its arguments), and pid %d is the crio running",
+							      s->procs[w->engines[e].proc].pid);
+			}
+		}
+	}
+
+	/* A container's processes hang under the container: its init, and any
+	 * exec'd process whose parent is outside it (the shim, or PID 1 after
+	 * runc exec -d) joins the same place. */
+	for (size_t i = 0; i < s->n_procs; i++) {
+		ssize_t c = w->container[i];
+		const struct ct_container *ct;
+		size_t kp;
+
+		if (c < 0 || (s->procs[i].flags & CT_PROC_THREAD))
+			continue;
+		ct = &w->containers[c];
+		kp = w->parent[i];
+		if ((ssize_t)i == ct->init || (kp != CT_NONE && w->container[kp] == c))
+			continue;
+		if (ct->shim >= 0 && kp != (size_t)ct->shim) {
+			w->parent[i] = (size_t)ct->shim;
+			w->evidence[i] = arena_printf(&w->arena, "in container %.12s (%s); its parent pid %d is outside it",
+						      ct->rec.id, ct->init >= 0 ? "its pid namespace" : "its cgroup",
+						      s->procs[i].ppid);
+		} else if (ct->shim < 0 && ct->init >= 0 && kp != (size_t)ct->init) {
+			w->parent[i] = (size_t)ct->init;
+			w->evidence[i] = arena_printf(&w->arena, "in container %.12s; its parent pid %d is outside it",
+						      ct->rec.id, s->procs[i].ppid);
+		}
+	}
+}
+
+/* ---- addresses ---- */
+
+/* Does the network namespace of p hold addr?  From the fib_trie read of one
+ * process in that namespace (collect-runtime.c). */
+static bool netns_has_addr(struct ct_world *w, const struct ct_proc *p, const char *addr)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t f = 0; f < s->n_files; f++) {
+		const struct ct_state_file *sf = &s->files[f];
+		int pid;
+		const char *e;
+		ssize_t k;
+		char **addrs;
+		size_t n;
+		bool hit = false;
+
+		if (!sf->data || strncmp(sf->path, "/proc/", 6) != 0 || !(e = strchr(sf->path + 6, '/')) ||
+		    strcmp(e, "/net/fib_trie") != 0 || ct_parse_pid(sf->path + 6, (size_t)(e - sf->path - 6), &pid) < 0)
+			continue;
+		k = ct_snapshot_find(s, pid);
+		if (k < 0 || !same_ns(&s->procs[k], p, CT_NS_NET))
+			continue;
+		ct_parse_fib_trie_local(sf->data, sf->len, &addrs, &n);
+		for (size_t a = 0; a < n; a++) {
+			hit = hit || strcmp(addrs[a], addr) == 0;
+			free(addrs[a]);
+		}
+		free(addrs);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+/* Do we know the containers' addresses (from an engine, or from their
+ * namespaces)?  Without that, a proxy's target cannot be judged. */
+static bool have_address_evidence(const struct ct_world *w)
+{
+	for (size_t f = 0; f < w->snap->n_files; f++)
+		if (w->snap->files[f].data && strstr(w->snap->files[f].path, "/net/fib_trie"))
+			return true;
+	for (size_t c = 0; c < w->n_containers; c++)
+		for (size_t k = 0; k < w->containers[c].rec.n_ports; k++)
+			if (w->containers[c].rec.ports[k].container_ip)
+				return true;
+	return false;
+}
+
+/* ---- anomalies ---- */
+
+static void anomaly(struct ct_world *w, const char *kind, int pid, ssize_t c, const char *msg)
+{
+	w->anomalies = xreallocarray(w->anomalies, w->n_anomalies + 1, sizeof(*w->anomalies));
+	w->anomalies[w->n_anomalies++] = (struct ct_anomaly){ kind, pid, c, msg };
+}
+
+static void find_anomalies(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &w->roles[i];
+		bool has = false;
+
+		if (!is_long_lived_shim(r))
+			continue;
+		for (size_t c = 0; c < w->n_containers && !has; c++)
+			has = w->containers[c].shim == (ssize_t)i && w->containers[c].init >= 0;
+		for (size_t k = 0; k < s->n_procs && !has; k++)
+			has = kparent(s, k) == i && !(s->procs[k].flags & CT_PROC_THREAD);
+		if (!has)
+			anomaly(w, "shim-without-container", s->procs[i].pid, -1,
+				arena_printf(&w->arena, "shim pid %d has no container process", s->procs[i].pid));
+	}
+	for (size_t c = 0; c < w->n_containers; c++) {
+		const struct ct_container *ct = &w->containers[c];
+		bool needs_shim = ct->rec.engine == CT_ENGINE_DOCKER || ct->rec.engine == CT_ENGINE_CONTAINERD ||
+				  ct->rec.engine == CT_ENGINE_PODMAN || ct->rec.engine == CT_ENGINE_CRIO;
+		bool running = !ct->rec.status || strcmp(ct->rec.status, "running") == 0 ||
+			       strcmp(ct->rec.status, "RUNNING") == 0;
+
+		if (ct->init >= 0 && ct->shim < 0 && needs_shim)
+			anomaly(w, "container-without-shim", s->procs[ct->init].pid, (ssize_t)c,
+				arena_printf(&w->arena, "container %.12s runs (init pid %d) with no shim above it",
+					     ct->rec.id, s->procs[ct->init].pid));
+		/* Only an engine's word says a container should be running. */
+		if (ct->init < 0 && running && ct->n_sources && strstr(ct->sources[0], "-api"))
+			anomaly(w, "container-without-process", 0, (ssize_t)c,
+				arena_printf(&w->arena, "%s reports container %.12s %s, but no process of it runs",
+					     ct->sources[0], ct->rec.id, ct->rec.status ? ct->rec.status : "running"));
+	}
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &w->roles[i];
+		ssize_t target = -1;
+		const char *how = NULL;
+
+		if (r->role != CT_ROLE_PROXY || !r->container_ip)
+			continue;
+		/* What the engine says the container's address is ... */
+		for (size_t c = 0; c < w->n_containers && target < 0; c++)
+			for (size_t k = 0; k < w->containers[c].rec.n_ports && target < 0; k++) {
+				const struct ct_port *pt = &w->containers[c].rec.ports[k];
+
+				if (pt->container_ip && strcmp(pt->container_ip, r->container_ip) == 0 &&
+				    pt->container_port == r->container_port) {
+					target = (ssize_t)c;
+					how = "the engine's port list";
+				}
+			}
+		/* ... else whose network namespace holds that address. */
+		for (size_t c = 0; c < w->n_containers && target < 0; c++) {
+			const struct ct_container *ct = &w->containers[c];
+
+			if (ct->init >= 0 && netns_has_addr(w, &s->procs[ct->init], r->container_ip)) {
+				target = (ssize_t)c;
+				how = "the address in its network namespace";
+			}
+		}
+		if (target >= 0) {
+			struct ct_container *ct = &w->containers[target];
+			bool have = false;
+
+			w->evidence[i] = arena_printf(&w->arena, "forwards %s:%d to %s:%d, container %.12s (%s)",
+						      r->host_ip ? r->host_ip : "*", r->host_port, r->container_ip,
+						      r->container_port, ct->rec.id, how);
+			w->proxy_of[i] = target;
+			for (size_t k = 0; k < ct->rec.n_ports; k++) {
+				struct ct_port *pt = &ct->rec.ports[k];
+
+				if (pt->container_port == r->container_port && pt->host_port == r->host_port &&
+				    (!pt->host_ip || !r->host_ip || strcmp(pt->host_ip, r->host_ip) == 0)) {
+					pt->proxy_pid = s->procs[i].pid;
+					have = true;
+				}
+			}
+			if (!have) {
+				/* Not in the engine's list (or no engine answered): record what the proxy says. */
+				ct->rec.ports = xreallocarray(ct->rec.ports, ct->rec.n_ports + 1, sizeof(*ct->rec.ports));
+				ct->rec.ports[ct->rec.n_ports++] = (struct ct_port){
+					.host_ip = r->host_ip ? xstrdup(r->host_ip) : NULL,
+					.host_port = r->host_port,
+					.container_ip = xstrdup(r->container_ip),
+					.container_port = r->container_port,
+					.proto = r->proto ? xstrdup(r->proto) : NULL,
+					.proxy_pid = s->procs[i].pid,
+				};
+			}
+		} else if (have_address_evidence(w)) {
+			anomaly(w, "proxy-without-container", s->procs[i].pid, -1,
+				arena_printf(&w->arena, "docker-proxy pid %d forwards to %s:%d, which no container has",
+					     s->procs[i].pid, r->container_ip, r->container_port));
+		}
+	}
+}
+
+struct ct_world *ct_world_new(const struct ct_snapshot *s)
+{
+	struct ct_world *w = xcalloc(1, sizeof(*w));
+	const size_t n = s->n_procs ? s->n_procs : 1;
+
+	w->snap = s;
+	w->roles = xcalloc(n, sizeof(*w->roles));
+	w->parent = xcalloc(n, sizeof(*w->parent));
+	w->evidence = xcalloc(n, sizeof(*w->evidence));
+	w->container = xmalloc(n * sizeof(*w->container));
+	w->proxy_of = xmalloc(n * sizeof(*w->proxy_of));
+	for (size_t i = 0; i < s->n_procs; i++) {
+		w->container[i] = -1;
+		w->proxy_of[i] = -1;
+		if (!(s->procs[i].flags & CT_PROC_THREAD))
+			ct_classify(&s->procs[i], &w->roles[i]);
+	}
+	find_engines(w);
+	merge_api(w);
+	containers_from_supervisors(w);
+	containers_from_state(w);
+	containers_from_cgroups(w);
+	find_inits(w);
+	assign_members(w);
+	/* A thread belongs where its process does. */
+	for (size_t i = 0; i < s->n_procs; i++)
+		if ((s->procs[i].flags & CT_PROC_THREAD) && kparent(s, i) != CT_NONE)
+			w->container[i] = w->container[kparent(s, i)];
+	for (size_t c = 0; c < w->n_containers; c++) {
+		struct ct_container *ct = &w->containers[c];
+
+		if (ct->shim >= 0 && w->roles[ct->shim].address)
+			ct->engine = engine_on_socket(w, w->roles[ct->shim].address);
+	}
+	link_parents(w);
+	find_anomalies(w);
+	return w;
+}
+
+struct ct_world *ct_world_free(struct ct_world *w)
+{
+	if (!w)
+		return NULL;
+	for (size_t c = 0; c < w->n_containers; c++)
+		ct_container_rec_clear(&w->containers[c].rec);
+	free(w->containers);
+	free(w->engines);
+	free(w->anomalies);
+	free(w->roles);
+	free(w->parent);
+	free(w->evidence);
+	free(w->container);
+	free(w->proxy_of);
+	ct_arena_free(&w->arena);
+	free(w);
+	return NULL;
+}
+
+size_t *ct_world_tree_parents(const struct ct_world *w, bool logical)
+{
+	const size_t np = w->snap->n_procs, n = np + w->n_containers;
+	size_t *parents = xmalloc((n ? n : 1) * sizeof(size_t));
+
+	for (size_t i = 0; i < np; i++)
+		parents[i] = logical ? w->parent[i] : kparent(w->snap, i);
+	for (size_t c = 0; c < w->n_containers; c++)
+		parents[np + c] = CT_NONE;
+	if (!logical)
+		return parents;
+
+	for (size_t c = 0; c < w->n_containers; c++) {
+		const struct ct_container *ct = &w->containers[c];
+
+		if (ct->init >= 0)
+			parents[np + c] = ct->shim >= 0 ? (size_t)ct->shim : w->parent[ct->init];
+		else if (ct->shim >= 0)
+			parents[np + c] = (size_t)ct->shim;
+	}
+	/* The top processes of a container hang under its row. */
+	for (size_t i = 0; i < np; i++) {
+		ssize_t c = w->container[i];
+
+		if (c < 0 || (w->snap->procs[i].flags & CT_PROC_THREAD))
+			continue;
+		if (w->parent[i] == CT_NONE || w->container[w->parent[i]] != c)
+			parents[i] = np + (size_t)c;
+	}
+	return parents;
+}
+
+ssize_t ct_world_find_container(const struct ct_world *w, const char *what)
+{
+	ssize_t found = -1;
+	size_t len = strlen(what);
+
+	for (size_t c = 0; c < w->n_containers; c++) {
+		const struct ct_container *ct = &w->containers[c];
+
+		if ((ct->rec.name && strcmp(ct->rec.name, what) == 0) || strcmp(ct->rec.id, what) == 0)
+			return (ssize_t)c;
+	}
+	for (size_t c = 0; c < w->n_containers; c++) {
+		if (len && strncmp(w->containers[c].rec.id, what, len) == 0) {
+			if (found >= 0)
+				return -2;
+			found = (ssize_t)c;
+		}
+	}
+	return found;
+}

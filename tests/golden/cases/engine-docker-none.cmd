@@ -1,0 +1,1 @@
+--load $FIXTURES/docker-20.10.json nosuch
