@@ -448,6 +448,7 @@ static void collect_runtime(struct ct_snapshot *s, const struct ct_engine_opts *
 	if (r < 0)
 		ct_debug("runtime", "cannot read unix sockets: %s", strerror(-r));
 	ct_collect_netns_addrs(s);
+	ct_collect_state(s, roles);
 	ct_collect_engines(s, roles, eo);
 	s->runtime_collected = true;
 }

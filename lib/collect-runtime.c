@@ -8,6 +8,7 @@
  * process on the host.
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "collect-runtime.h"
@@ -392,4 +393,222 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 		if (sock)
 			query_containerd(s, sock, opts);
 	}
+}
+
+/* ---- runtime state directories ---- */
+
+#define MAX_STATE_DIRS 64
+#define MAX_STATE_ENTRIES 16384
+#define MAX_STATE_FILE (1024 * 1024)
+
+static void add_file(struct ct_snapshot *s, const char *path, int error, const char *data, size_t len)
+{
+	s->files = xreallocarray(s->files, s->n_files + 1, sizeof(*s->files));
+	s->files[s->n_files++] = (struct ct_state_file){
+		.path = ct_arena_strdup(&s->arena, path),
+		.error = error,
+		.data = data ? ct_arena_memdup(&s->arena, data, len + 1) : NULL,
+		.len = data ? len : 0,
+	};
+}
+
+/* Read ROOT/ID/NAME for every ID under one runtime root.  Runtime roots
+ * are the host's own directories (a container cannot write there), still
+ * read with O_NOFOLLOW, no FIFOs, and a size cap. */
+static void read_state_root(struct ct_snapshot *s, const char *root, const char *name, int depth)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	int fd;
+
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) && n++ < MAX_STATE_ENTRIES) {
+		char path[4096], rel[512];
+		_cleanup_free_ char *buf = NULL;
+		_cleanup_close_ int ffd = -1;
+		struct stat st;
+		size_t len;
+		bool trunc;
+		int r;
+
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		if (depth > 0) {
+			/* containerd's runc root: ROOT/NAMESPACE/ID */
+			snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
+			read_state_root(s, path, name, depth - 1);
+			continue;
+		}
+		snprintf(rel, sizeof(rel), "%s/%s", de->d_name, name);
+		snprintf(path, sizeof(path), "%s/%s", root, rel);
+		ffd = openat(dirfd(d), rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+		if (ffd < 0) {
+			if (errno != ENOENT)
+				add_file(s, path, -errno, NULL, 0);
+			continue;
+		}
+		if (fstat(ffd, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		r = ct_read_fd(ffd, MAX_STATE_FILE, &buf, &len, &trunc);
+		add_file(s, path, r < 0 ? r : trunc ? -EFBIG : 0, r < 0 || trunc ? NULL : buf, len);
+	}
+}
+
+static bool have_file(const struct ct_snapshot *s, const char *path)
+{
+	for (size_t i = 0; i < s->n_files; i++)
+		if (strcmp(s->files[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+/* Read one regular file (no symlink, no FIFO, capped) into the snapshot. */
+static void read_one_file(struct ct_snapshot *s, const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t len;
+	bool trunc;
+	int r;
+
+	if (have_file(s, path))
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			add_file(s, path, -errno, NULL, 0);
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	r = ct_read_fd(fd, MAX_STATE_FILE, &buf, &len, &trunc);
+	add_file(s, path, r < 0 ? r : trunc ? -EFBIG : 0, r < 0 || trunc ? NULL : buf, len);
+}
+
+static bool hex_id(const char *p, size_t n)
+{
+	if (n != 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* A 64-hex container id in the last cgroup component ("cri-containerd-ID.scope", "ID"). */
+static bool id_in_cgroup(const char *cg, char *ret, size_t size)
+{
+	const char *last = strrchr(cg, '/');
+	const char *p;
+
+	last = last ? last + 1 : cg;
+	for (p = last; *p; p++) {
+		if (hex_id(p, strspn(p, "0123456789abcdef")) && size > 64) {
+			memcpy(ret, p, 64);
+			ret[64] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The OCI bundles' config.json: their annotations name the pod (CRI) and the
+ * group of containers sharing a shim.  conmon names its bundle (-b); a v2
+ * shim runs in the bundle of the container it was started for, and the
+ * bundles of the other containers it serves sit beside it, named by id.
+ */
+static void read_bundles(struct ct_snapshot *s, const struct ct_role_info *roles)
+{
+	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (proc_fd < 0)
+		return;
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &roles[i];
+		char path[4096], cwd[4096], link[64];
+		ssize_t n;
+
+		if (r->role != CT_ROLE_SHIM || r->transient)
+			continue;
+		if (r->shim == CT_SHIM_CONMON && r->bundle && r->bundle[0] == '/') {
+			if (snprintf(path, sizeof(path), "%s/config.json", r->bundle) < (int)sizeof(path))
+				read_one_file(s, path);
+			continue;
+		}
+		if (r->shim != CT_SHIM_RUNC_V2 && r->shim != CT_SHIM_OTHER_V2)
+			continue;
+		snprintf(link, sizeof(link), "%d/cwd", s->procs[i].pid);
+		n = readlinkat(proc_fd, link, cwd, sizeof(cwd) - 1);
+		if (n <= 0 || cwd[0] != '/')
+			continue;
+		cwd[n] = '\0';
+		if (snprintf(path, sizeof(path), "%s/config.json", cwd) >= (int)sizeof(path))
+			continue;
+		read_one_file(s, path);
+		/* The other containers this shim serves: its children, by the id in their cgroup. */
+		char *slash = strrchr(cwd, '/');
+		if (!slash || slash == cwd)
+			continue;
+		*slash = '\0';
+		for (size_t k = 0; k < s->n_procs; k++) {
+			const char *cg;
+			char id[80];
+
+			if (s->procs[k].ppid != s->procs[i].pid || !(cg = ct_proc_main_cgroup(&s->procs[k])) ||
+			    !id_in_cgroup(cg, id, sizeof(id)))
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s/config.json", cwd, id) < (int)sizeof(path))
+				read_one_file(s, path);
+		}
+	}
+}
+
+void ct_collect_state(struct ct_snapshot *s, const struct ct_role_info *roles)
+{
+	static const struct {
+		const char *root, *name;
+		int depth;
+	} defaults[] = {
+		{ "/run/runc", "state.json", 0 },
+		{ "/run/crun", "status", 0 },
+		{ "/run/docker/runtime-runc/moby", "state.json", 0 },
+		{ "/run/containerd/runc", "state.json", 1 },
+	};
+	const char *seen[MAX_STATE_DIRS];
+	size_t n_seen = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
+		read_state_root(s, defaults[i].root, defaults[i].name, defaults[i].depth);
+		seen[n_seen++] = defaults[i].root;
+	}
+	/* Roots that runtimes, conmons and v1 shims name in their argv. */
+	for (size_t i = 0; i < s->n_procs && n_seen < MAX_STATE_DIRS; i++) {
+		const struct ct_role_info *r = &roles[i];
+		char root[4096];
+		bool dup = false;
+
+		if (!r->root || (r->role != CT_ROLE_RUNTIME && r->role != CT_ROLE_SHIM) || r->root_len >= sizeof(root) ||
+		    r->root[0] != '/')
+			continue;
+		memcpy(root, r->root, r->root_len);
+		root[r->root_len] = '\0';
+		for (size_t k = 0; k < n_seen && !dup; k++)
+			dup = strcmp(seen[k], root) == 0 ||
+			      (strncmp(root, "/var/run/", 9) == 0 && strcmp(seen[k], root + 4) == 0);
+		if (dup)
+			continue;
+		seen[n_seen++] = ct_arena_strdup(&s->arena, root);
+		read_state_root(s, root, r->engine == CT_ENGINE_CRUN ? "status" : "state.json", 0);
+	}
+	read_bundles(s, roles);
 }

@@ -37,6 +37,13 @@ struct ct_engine_opts {
 void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 			const struct ct_engine_opts *opts);
 
+/*
+ * Read the OCI runtimes' state: runc's ROOT/ID/state.json and crun's
+ * ROOT/ID/status under the default roots (/run/runc, /run/crun, docker's
+ * and containerd's) and every --root a runtime, conmon or shim names.
+ */
+void ct_collect_state(struct ct_snapshot *s, const struct ct_role_info *roles);
+
 /* The local IPv4 addresses in a /proc/PID/net/fib_trie ("/32 host LOCAL"). */
 int ct_parse_fib_trie_local(const char *buf, size_t len, char ***ret, size_t *ret_n);
 

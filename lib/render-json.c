@@ -175,7 +175,18 @@ static struct json_object *container_object(const struct ct_world *w, const stru
 		json_object_array_add(a, po);
 	}
 	json_object_object_add(o, "ports", a);
-	json_object_object_add(o, "pod", NULL);
+	if (ct->pod.id) {
+		struct json_object *pod = json_object_new_object();
+
+		json_object_object_add(pod, "id", ct_json_str(ct->pod.id));
+		json_object_object_add(pod, "name", ct_json_str(ct->pod.name));
+		json_object_object_add(pod, "namespace", ct_json_str(ct->pod.ns));
+		json_object_object_add(pod, "uid", ct_json_str(ct->pod.uid));
+		json_object_object_add(pod, "source", json_object_new_string(ct->pod.source));
+		json_object_object_add(o, "pod", pod);
+	} else {
+		json_object_object_add(o, "pod", NULL);
+	}
 	a = json_object_new_object();
 	for (size_t k = 0; k < ct->rec.n_labels; k++)
 		json_object_object_add(a, ct->rec.labels[k].key, ct_json_str(ct->rec.labels[k].value));

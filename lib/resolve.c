@@ -308,33 +308,48 @@ static void containers_from_state(struct ct_world *w)
 	for (size_t f = 0; f < s->n_files; f++) {
 		const struct ct_state_file *sf = &s->files[f];
 		struct json_object *root = NULL, *v;
-		const char *why, *id, *slash;
+		const char *why, *slash;
+		char id[256];
 		uint64_t pid = 0, start = 0;
 		enum ct_engine_kind engine;
+		bool crun;
 		ssize_t c, k;
 
 		if (!sf->data || !(slash = strrchr(sf->path, '/')) ||
 		    (strcmp(slash, "/state.json") != 0 && strcmp(slash, "/status") != 0))
 			continue;
+		crun = strcmp(slash, "/status") == 0;
 		if (ct_json_parse_buf(sf->data, sf->len, &root, &why) < 0)
 			continue;
+		/* runc: {"id", "init_process_pid", "init_process_start"}; crun's
+		 * status: {"pid", "process-start-time"}, the id is its directory. */
 		v = ct_json_get(root, "id");
-		id = v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-		if (!id || !*id || ct_json_get_u64(ct_json_get(root, "init_process_pid"), &pid) < 0 ||
+		if (v && json_object_is_type(v, json_type_string)) {
+			snprintf(id, sizeof(id), "%s", json_object_get_string(v));
+		} else {
+			const char *d = slash;
+
+			while (d > sf->path && d[-1] != '/')
+				d--;
+			snprintf(id, sizeof(id), "%.*s", (int)(slash - d), d);
+		}
+		if (!id[0] ||
+		    ct_json_get_u64(ct_json_get(root, crun ? "pid" : "init_process_pid"), &pid) < 0 ||
 		    pid == 0 || pid > INT32_MAX) {
 			json_object_put(root);
 			continue;
 		}
-		ct_json_get_u64(ct_json_get(root, "init_process_start"), &start);
-		engine = strstr(sf->path, "/crun/") ? CT_ENGINE_CRUN : CT_ENGINE_RUNC;
-		/* Containers of an engine are under its own root: /run/docker/runtime-runc/moby,
-		 * /run/containerd/runc/NS; those engines name them already. */
+		ct_json_get_u64(ct_json_get(root, crun ? "process-start-time" : "init_process_start"), &start);
+		engine = crun ? CT_ENGINE_CRUN : CT_ENGINE_RUNC;
 		c = find_container_by_id(w, id);
-		if (c < 0)
-			c = upsert_container(w, id, engine, engine == CT_ENGINE_CRUN ? "crun-state" : "runc-state");
-		else
-			add_source(&w->containers[c], engine == CT_ENGINE_CRUN ? "crun-state" : "runc-state");
-		set_str(&w->containers[c].rec.name, id);
+		if (c < 0) {
+			/* Only runtime-run containers get their id as name: an engine's have names of their own. */
+			c = upsert_container(w, id, engine, crun ? "crun-state" : "runc-state");
+			set_str(&w->containers[c].rec.name, id);
+		} else {
+			add_source(&w->containers[c], crun ? "crun-state" : "runc-state");
+		}
+		set_str(&w->containers[c].rec.runtime, crun ? "crun" : "runc");
 		k = ct_snapshot_find(s, (int)pid);
 		if (k >= 0 && (!start || s->procs[k].start_time == start)) {
 			w->containers[c].rec.init_pid = (int)pid;
@@ -497,6 +512,152 @@ static void assign_members(struct ct_world *w)
 	for (size_t i = 0; i < s->n_procs; i++)
 		if (w->container[i] >= 0 && !(s->procs[i].flags & CT_PROC_THREAD))
 			w->containers[w->container[i]].n_members++;
+}
+
+/* ---- pods ---- */
+
+static const char *annotation(struct json_object *ann, const char *a, const char *b)
+{
+	struct json_object *v = ct_json_get(ann, a);
+
+	if (!v && b)
+		v = ct_json_get(ann, b);
+	return v && json_object_is_type(v, json_type_string) && json_object_get_string_len(v) > 0 ?
+		       json_object_get_string(v) : NULL;
+}
+
+/* CRI annotations in the OCI bundles (containerd's and CRI-O's spellings). */
+static void pods_from_bundles(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t f = 0; f < s->n_files; f++) {
+		const struct ct_state_file *sf = &s->files[f];
+		struct json_object *root = NULL, *ann;
+		const char *why, *end, *b, *v;
+		char id[256];
+		ssize_t c;
+		size_t len;
+
+		if (!sf->data || !(end = strrchr(sf->path, '/')) || strcmp(end, "/config.json") != 0)
+			continue;
+		/* .../ID/config.json, or podman and CRI-O's .../ID/userdata/config.json */
+		b = end;
+		while (b > sf->path && b[-1] != '/')
+			b--;
+		if ((size_t)(end - b) == 8 && strncmp(b, "userdata", 8) == 0 && b - 1 > sf->path) {
+			end = b - 1;
+			b = end;
+			while (b > sf->path && b[-1] != '/')
+				b--;
+		}
+		len = (size_t)(end - b);
+		if (len == 0 || len >= sizeof(id))
+			continue;
+		memcpy(id, b, len);
+		id[len] = '\0';
+		if ((c = find_container_by_id(w, id)) < 0 || ct_json_parse_buf(sf->data, sf->len, &root, &why) < 0)
+			continue;
+		ann = ct_json_get(root, "annotations");
+		if (ann && json_object_is_type(ann, json_type_object)) {
+			struct ct_container *ct = &w->containers[c];
+			const char *type = annotation(ann, "io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType");
+			const char *sandbox = annotation(ann, "io.kubernetes.cri.sandbox-id", "io.kubernetes.cri-o.SandboxID");
+
+			if (type && strcmp(type, "sandbox") == 0 && !sandbox)
+				sandbox = ct->rec.id;
+			if (sandbox) {
+				ct->pod.id = ct_arena_strdup(&w->arena, sandbox);
+				ct->pod.source = "bundle-annotations";
+				if ((v = annotation(ann, "io.kubernetes.cri.sandbox-name", "io.kubernetes.pod.name")))
+					ct->pod.name = ct_arena_strdup(&w->arena, v);
+				if ((v = annotation(ann, "io.kubernetes.cri.sandbox-namespace", "io.kubernetes.pod.namespace")))
+					ct->pod.ns = ct_arena_strdup(&w->arena, v);
+				if ((v = annotation(ann, "io.kubernetes.cri.sandbox-uid", "io.kubernetes.pod.uid")))
+					ct->pod.uid = ct_arena_strdup(&w->arena, v);
+			}
+			if ((v = annotation(ann, "io.kubernetes.cri.container-name", "io.kubernetes.container.name")))
+				set_str(&ct->rec.name, v);
+			if ((v = annotation(ann, "io.containerd.runc.v2.group", NULL)))
+				ct_kv_add(&ct->rec.labels, &ct->rec.n_labels, "io.containerd.runc.v2.group", v);
+			add_source(ct, "bundle-annotations");
+		}
+		json_object_put(root);
+	}
+}
+
+/* "k8s_CONTAINER_POD_NAMESPACE_UID_ATTEMPT", the name CRI-O gives conmon (-n). */
+static bool parse_k8s_name(const char *n, char *ctr, char *pod, char *ns, char *uid, size_t size)
+{
+	char *parts[6];
+	_cleanup_free_ char *copy = NULL;
+	size_t k = 0;
+
+	if (!n || strncmp(n, "k8s_", 4) != 0)
+		return false;
+	copy = xstrdup(n + 4);
+	for (char *p = copy, *save = NULL, *t; k < 6 && (t = strtok_r(p, "_", &save)); p = NULL)
+		parts[k++] = t;
+	/* The container name may not hold '_'; POD is the infra container. */
+	if (k != 5 || strlen(parts[0]) >= size || strlen(parts[1]) >= size || strlen(parts[2]) >= size ||
+	    strlen(parts[3]) >= size)
+		return false;
+	strcpy(ctr, parts[0]);
+	strcpy(pod, parts[1]);
+	strcpy(ns, parts[2]);
+	strcpy(uid, parts[3]);
+	return true;
+}
+
+static void find_pods(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	pods_from_bundles(w);
+	for (size_t c = 0; c < w->n_containers; c++) {
+		struct ct_container *ct = &w->containers[c];
+		char cn[256], pod[256], ns[256], uid[256];
+
+		if (ct->pod.id)
+			continue;
+		if (ct->shim >= 0 && !ct->rec.engine_ns && w->roles[ct->shim].engine_ns)
+			set_str(&ct->rec.engine_ns, w->roles[ct->shim].engine_ns);
+		/* containerd's CRI runs a pod's containers under the sandbox's shim. */
+		if (ct->shim >= 0 && w->roles[ct->shim].id && w->roles[ct->shim].shim != CT_SHIM_CONMON &&
+		    w->roles[ct->shim].engine_ns && strcmp(w->roles[ct->shim].engine_ns, "k8s.io") == 0) {
+			ct->pod.id = w->roles[ct->shim].id;
+			ct->pod.source = "shared-shim";
+			continue;
+		}
+		/* CRI-O: the pod's infra container is k8s_POD_..., same uid. */
+		if (parse_k8s_name(ct->rec.name, cn, pod, ns, uid, sizeof(cn))) {
+			ct->pod.name = ct_arena_strdup(&w->arena, pod);
+			ct->pod.ns = ct_arena_strdup(&w->arena, ns);
+			ct->pod.uid = ct_arena_strdup(&w->arena, uid);
+			ct->pod.source = "conmon-name";
+			for (size_t k = 0; k < w->n_containers; k++) {
+				char cn2[256], pod2[256], ns2[256], uid2[256];
+
+				if (parse_k8s_name(w->containers[k].rec.name, cn2, pod2, ns2, uid2, sizeof(cn2)) &&
+				    strcmp(cn2, "POD") == 0 && strcmp(uid2, uid) == 0)
+					ct->pod.id = w->containers[k].rec.id;
+			}
+			/* No infra process (drop_infra_ctr): the id is in its bundle only. */
+			continue;
+		}
+		/* podman: /libpod_parent/POD/libpod-ID or machine-libpod_pod_POD.slice */
+		if (ct->init >= 0) {
+			const char *cg = ct_proc_main_cgroup(&s->procs[ct->init]), *p;
+
+			if (cg && (p = strstr(cg, "/libpod-")) && p - cg > 64 && p[-65] == '/' && is_hex_id(p - 64, 64)) {
+				ct->pod.id = ct_arena_strndup(&w->arena, p - 64, 64);
+				ct->pod.source = "cgroup-path";
+			} else if (cg && (p = strstr(cg, "machine-libpod_pod_")) && is_hex_id(p + 19, 64)) {
+				ct->pod.id = ct_arena_strndup(&w->arena, p + 19, 64);
+				ct->pod.source = "cgroup-path";
+			}
+		}
+	}
 }
 
 /* ---- engines ---- */
@@ -1010,6 +1171,7 @@ struct ct_world *ct_world_new(const struct ct_snapshot *s)
 		if (ct->shim >= 0 && w->roles[ct->shim].address)
 			ct->engine = engine_on_socket(w, w->roles[ct->shim].address);
 	}
+	find_pods(w);
 	link_parents(w);
 	find_anomalies(w);
 	return w;

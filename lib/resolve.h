@@ -23,6 +23,11 @@ struct ct_container {
 	ssize_t shim;		     /* shim, conmon or LXC monitor process index, or -1 */
 	ssize_t engine;		     /* index into ct_world.engines, or -1 */
 	size_t n_members;
+	/* The pod (Kubernetes sandbox, podman pod) it belongs to; id NULL if none. */
+	struct {
+		const char *id, *name, *ns, *uid;
+		const char *source; /* "bundle-annotations", "shared-shim", "conmon-name", "cgroup-path" */
+	} pod;
 };
 
 struct ct_engine_info {

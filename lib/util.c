@@ -115,17 +115,11 @@ int ct_parse_u64_str(const char *s, uint64_t *ret)
 	return ct_parse_u64(s, strlen(s), ret);
 }
 
-int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
-		    size_t *ret_len, bool *ret_truncated)
+int ct_read_fd(int fd, size_t cap, char **ret_buf, size_t *ret_len, bool *ret_truncated)
 {
-	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, size = 4096;
 	bool truncated = false;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
 
 	buf = xmalloc(size + 1);
 	for (;;) {
@@ -155,6 +149,17 @@ int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
 	if (ret_truncated)
 		*ret_truncated = truncated;
 	return 0;
+}
+
+int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
+		    size_t *ret_len, bool *ret_truncated)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	return ct_read_fd(fd, cap, ret_buf, ret_len, ret_truncated);
 }
 
 ssize_t ct_read_small_at(int dirfd, const char *name, char *buf, size_t size)

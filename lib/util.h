@@ -89,6 +89,8 @@ int ct_parse_u64_str(const char *s, uint64_t *ret);
  */
 int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
 		    size_t *ret_len, bool *ret_truncated);
+/* The same on an open fd. */
+int ct_read_fd(int fd, size_t cap, char **ret_buf, size_t *ret_len, bool *ret_truncated);
 
 /*
  * Read a /proc file that hands over its whole content in one read(2) when
