@@ -34,7 +34,7 @@ struct ns_filter {
 struct options {
 	int cols[64];
 	size_t n_cols;
-	bool json, raw, noheadings, ascii, list, namespaces, threads, kernel_tree;
+	bool json, raw, noheadings, ascii, list, namespaces, threads, kernel_tree, no_runtime;
 	const char *container;
 	int width;
 	int *pids;
@@ -79,6 +79,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "                         listens on, $DOCKER_HOST, /var/run/docker.sock)\n"
 	      "     --timeout MS        give each engine at most MS milliseconds (2000)\n"
 	      "     --no-api            do not talk to the engines: /proc and state only\n"
+	      "     --no-runtime        no engines, sockets or state at all: the /proc tree\n"
 	      "\n"
 	      "Snapshots:\n"
 	      "     --save FILE         write the collected facts to FILE ('-': stdout)\n"
@@ -165,7 +166,7 @@ static void parse_ns_filter(struct options *o, const char *arg)
 static void parse_args(struct options *o, int argc, char **argv)
 {
 	enum { OPT_LIST_COLUMNS = 256, OPT_NS, OPT_CGROUP, OPT_SAVE, OPT_LOAD, OPT_DOCKER_SOCKET,
-	       OPT_TIMEOUT, OPT_NO_API };
+	       OPT_TIMEOUT, OPT_NO_API, OPT_NO_RUNTIME };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -186,6 +187,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 		{ "docker-socket", required_argument, NULL, OPT_DOCKER_SOCKET },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "no-api", no_argument, NULL, OPT_NO_API },
+		{ "no-runtime", no_argument, NULL, OPT_NO_RUNTIME },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -264,6 +266,9 @@ static void parse_args(struct options *o, int argc, char **argv)
 		}
 		case OPT_NO_API:
 			o->engine.no_api = true;
+			break;
+		case OPT_NO_RUNTIME:
+			o->no_runtime = true;
 			break;
 		case 'h':
 			usage();
@@ -508,7 +513,8 @@ int main(int argc, char **argv)
 		if (s->host.partial && geteuid() != 0)
 			warnx("not running as root: some namespaces, cgroups or command lines "
 			      "are unavailable (shown as '?')");
-		collect_runtime(s, &o.engine);
+		if (!o.no_runtime)
+			collect_runtime(s, &o.engine);
 	}
 
 	if (o.save) {

@@ -271,8 +271,11 @@ static void add_reply(struct ct_snapshot *s, const char *what, const char *socke
 	};
 }
 
-static void query_docker(struct ct_snapshot *s, const char *socket, const struct ct_engine_opts *opts)
+/* kind: "docker" or "podman" (podman serves the same API, compatible). */
+static void query_docker(struct ct_snapshot *s, const char *kind, const char *socket,
+			 const struct ct_engine_opts *opts)
 {
+	char what[64];
 	struct ct_docker_opts dopts = { .timeout_ms = opts->timeout_ms };
 	struct ct_docker_reply reply = { 0 };
 	char *why = NULL;
@@ -282,16 +285,16 @@ static void query_docker(struct ct_snapshot *s, const char *socket, const struct
 		if (s->api[i].socket && strcmp(s->api[i].socket, socket) == 0)
 			return; /* asked already */
 	r = ct_docker_query(socket, &dopts, &reply, &why);
+	snprintf(what, sizeof(what), "%s:containers", kind);
 	if (r < 0) {
-		add_reply(s, "docker:containers", socket, r, why, NULL, 0, NULL);
-		ct_debug("runtime", "docker API on %s: %s", socket, why ? why : strerror(-r));
+		add_reply(s, what, socket, r, why, NULL, 0, NULL);
+		ct_debug("runtime", "%s API on %s: %s", kind, socket, why ? why : strerror(-r));
 		free(why);
 		return;
 	}
-	add_reply(s, "docker:version", socket, 0, NULL, reply.version_json, reply.version_json_len,
-		  reply.api_version);
-	add_reply(s, "docker:containers", socket, 0, NULL, reply.containers_json, reply.containers_json_len,
-		  reply.api_version);
+	add_reply(s, what, socket, 0, NULL, reply.containers_json, reply.containers_json_len, reply.api_version);
+	snprintf(what, sizeof(what), "%s:version", kind);
+	add_reply(s, what, socket, 0, NULL, reply.version_json, reply.version_json_len, reply.api_version);
 	ct_docker_reply_clear(&reply);
 }
 
@@ -378,8 +381,18 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 	if (opts->docker_socket || any_dockerd || getenv("DOCKER_HOST"))
 		ct_docker_socket_candidates(&dopts, getenv("DOCKER_HOST"), &socks);
 	for (size_t i = 0; i < socks.n; i++)
-		query_docker(s, socks.paths[i], opts);
+		query_docker(s, "docker", socks.paths[i], opts);
 	ct_docker_sockets_clear(&socks);
+
+	/* podman system service: its Docker-compatible API on its socket. */
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_proc *p = &s->procs[i];
+
+		if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_PODMAN ||
+		    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
+			continue;
+		query_docker(s, "podman", roles[i].socket ? roles[i].socket : "/run/podman/podman.sock", opts);
+	}
 
 	/* Every containerd of the host's mount namespace, on the socket it holds. */
 	for (size_t i = 0; i < s->n_procs; i++) {

@@ -855,17 +855,19 @@ static void merge_api(struct ct_world *w)
 
 	for (size_t i = 0; i < s->n_api; i++) {
 		const struct ct_api_reply *r = &s->api[i];
-		ssize_t e = -1;
+		const bool podman = strncmp(r->what, "podman:", 7) == 0;
+		ssize_t e;
 
-		if (strncmp(r->what, "docker:", 7) == 0)
-			e = engine_by_socket(w, CT_ENGINE_DOCKER, r->socket);
+		if (strncmp(r->what, "docker:", 7) != 0 && !podman)
+			continue;
+		e = engine_by_socket(w, podman ? CT_ENGINE_PODMAN : CT_ENGINE_DOCKER, r->socket);
 		if (e >= 0 && r->error) {
 			w->engines[e].reachable = false;
 			w->engines[e].error = r->message ? r->message : arena_printf(&w->arena, "%s", strerror(-r->error));
 		}
 		if (r->error || !r->data)
 			continue;
-		if (strcmp(r->what, "docker:containers") == 0) {
+		if (strcmp(r->what + 7, "containers") == 0) {
 			struct ct_container_list l = { 0 };
 			char *why = NULL;
 
@@ -873,17 +875,25 @@ static void merge_api(struct ct_world *w)
 				if (e >= 0)
 					w->engines[e].error = arena_printf(&w->arena, "bad reply: %s", why ? why : "?");
 				anomaly(w, "engine-bad-reply", e >= 0 ? s->procs[w->engines[e].proc].pid : 0, -1,
-					arena_printf(&w->arena, "the docker API on %s sent a reply we cannot read: %s",
-						     r->socket ? r->socket : "?", why ? why : "?"));
+					arena_printf(&w->arena, "the %s API on %s sent a reply we cannot read: %s",
+						     podman ? "podman" : "docker", r->socket ? r->socket : "?",
+						     why ? why : "?"));
 				free(why);
 				continue;
 			}
-			for (size_t k = 0; k < l.n; k++)
+			for (size_t k = 0; k < l.n; k++) {
+				if (podman) {
+					l.recs[k].engine = CT_ENGINE_PODMAN;
+					l.recs[k].source = "podman-api";
+					free(l.recs[k].engine_ns);
+					l.recs[k].engine_ns = NULL;
+				}
 				merge_record(w, &l.recs[k]);
+			}
 			ct_container_list_clear(&l);
 			if (e >= 0)
 				w->engines[e].reachable = true;
-		} else if (strcmp(r->what, "docker:version") == 0 && e >= 0) {
+		} else if (strcmp(r->what + 7, "version") == 0 && e >= 0) {
 			struct ct_docker_version v = { 0 };
 			char *why = NULL;
 
@@ -1016,6 +1026,15 @@ static bool netns_has_addr(struct ct_world *w, const struct ct_proc *p, const ch
 	return false;
 }
 
+/* Did an engine of this kind answer its API (so its silence about a container means something)? */
+static bool engine_answered(const struct ct_world *w, enum ct_engine_kind kind)
+{
+	for (size_t e = 0; e < w->n_engines; e++)
+		if (w->engines[e].kind == kind && w->engines[e].reachable)
+			return true;
+	return false;
+}
+
 /* Do we know the containers' addresses (from an engine, or from their
  * namespaces)?  Without that, a proxy's target cannot be judged. */
 static bool have_address_evidence(const struct ct_world *w)
@@ -1067,6 +1086,13 @@ static void find_anomalies(struct ct_world *w)
 			anomaly(w, "container-without-shim", s->procs[ct->init].pid, (ssize_t)c,
 				arena_printf(&w->arena, "container %.12s runs (init pid %d) with no shim above it",
 					     ct->rec.id, s->procs[ct->init].pid));
+		/* Processes in an engine's cgroup that the engine, asked, does not know. */
+		if (ct->init >= 0 && ct->n_sources && strcmp(ct->sources[0], "cgroup-path") == 0 &&
+		    engine_answered(w, ct->rec.engine))
+			anomaly(w, "container-unknown-to-engine", s->procs[ct->init].pid, (ssize_t)c,
+				arena_printf(&w->arena, "pid %d runs in %s's cgroup for %.12s, a container %s does not know",
+					     s->procs[ct->init].pid, ct_engine_kind_name(ct->rec.engine), ct->rec.id,
+					     ct_engine_kind_name(ct->rec.engine)));
 		/* Only an engine's word says a container should be running. */
 		if (ct->init < 0 && running && ct->n_sources && strstr(ct->sources[0], "-api"))
 			anomaly(w, "container-without-process", 0, (ssize_t)c,
