@@ -17,6 +17,9 @@
 #include "roles.h"
 #include "util.h"
 
+static void read_one_file(struct ct_snapshot *s, const char *path);
+static bool hex_id(const char *p, size_t n);
+
 #define SO_ACCEPTCON 0x10000	/* __SO_ACCEPTCON: a listening socket */
 #define MAX_SOCKETS 65536
 #define MAX_FDS_PER_ENGINE 65536
@@ -355,6 +358,37 @@ static void query_containerd(struct ct_snapshot *s, const char *socket, const st
 	ct_containerd_reply_clear(&reply);
 }
 
+/* dockerd's --data-root (default /var/lib/docker), from its argv. */
+static const char *docker_data_root(const struct ct_proc *p)
+{
+	for (size_t k = 1; k < p->argc; k++) {
+		if (strcmp(p->argv[k], "--data-root") == 0 && k + 1 < p->argc)
+			return p->argv[k + 1];
+		if (strncmp(p->argv[k], "--data-root=", 12) == 0)
+			return p->argv[k] + 12;
+	}
+	return "/var/lib/docker";
+}
+
+/*
+ * When a dockerd does not answer, its own records still name its
+ * containers: DATA-ROOT/containers/ID/config.v2.json, for every container a
+ * shim in the "moby" namespace serves.
+ */
+static void read_docker_records(struct ct_snapshot *s, const struct ct_role_info *roles, const char *data_root)
+{
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &roles[i];
+		char path[4096];
+
+		if (r->role != CT_ROLE_SHIM || r->transient || !r->id || !hex_id(r->id, strlen(r->id)) ||
+		    (r->engine_ns && strcmp(r->engine_ns, "moby") != 0) || (!r->engine_ns && r->shim != CT_SHIM_DOCKER_17))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", data_root, r->id) < (int)sizeof(path))
+			read_one_file(s, path);
+	}
+}
+
 void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 			const struct ct_engine_opts *opts)
 {
@@ -383,6 +417,14 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 	for (size_t i = 0; i < socks.n; i++)
 		query_docker(s, "docker", socks.paths[i], opts);
 	ct_docker_sockets_clear(&socks);
+	for (size_t a = 0; a < s->n_api; a++) {
+		if (strncmp(s->api[a].what, "docker:", 7) != 0 || !s->api[a].error)
+			continue;
+		for (size_t i = 0; i < s->n_procs; i++)
+			if (roles[i].role == CT_ROLE_ENGINE && roles[i].engine == CT_ENGINE_DOCKER)
+				read_docker_records(s, roles, docker_data_root(&s->procs[i]));
+		break;
+	}
 
 	/* podman system service: its Docker-compatible API on its socket. */
 	for (size_t i = 0; i < s->n_procs; i++) {

@@ -368,6 +368,48 @@ static void containers_from_state(struct ct_world *w)
 	}
 }
 
+/* dockerd's own records, read when its API did not answer. */
+static void containers_from_docker_records(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t f = 0; f < s->n_files; f++) {
+		const struct ct_state_file *sf = &s->files[f];
+		struct json_object *root = NULL, *cfg, *v;
+		const char *why, *slash = sf->path ? strrchr(sf->path, '/') : NULL;
+		ssize_t c;
+
+		if (!sf->data || !slash || strcmp(slash, "/config.v2.json") != 0 ||
+		    ct_json_parse_buf(sf->data, sf->len, &root, &why) < 0)
+			continue;
+		v = ct_json_get(root, "ID");
+		if (!v || !json_object_is_type(v, json_type_string) ||
+		    !is_hex_id(json_object_get_string(v), (size_t)json_object_get_string_len(v))) {
+			json_object_put(root);
+			continue;
+		}
+		c = upsert_container(w, json_object_get_string(v), CT_ENGINE_DOCKER, "docker-state");
+		v = ct_json_get(root, "Name");
+		if (v && json_object_is_type(v, json_type_string)) {
+			const char *n = json_object_get_string(v);
+
+			set_str(&w->containers[c].rec.name, n[0] == '/' ? n + 1 : n);
+		}
+		cfg = ct_json_get(root, "Config");
+		v = ct_json_get(cfg, "Image");
+		if (v && json_object_is_type(v, json_type_string))
+			set_str(&w->containers[c].rec.image, json_object_get_string(v));
+		v = ct_json_get(cfg, "Labels");
+		if (v && json_object_is_type(v, json_type_object) && !w->containers[c].rec.n_labels) {
+			json_object_object_foreach(v, key, val)
+				if (json_object_is_type(val, json_type_string))
+					ct_kv_add(&w->containers[c].rec.labels, &w->containers[c].rec.n_labels, key,
+						  json_object_get_string(val));
+		}
+		json_object_put(root);
+	}
+}
+
 /* Containers named only by their cgroup path. */
 static void containers_from_cgroups(struct ct_world *w)
 {
@@ -1184,6 +1226,7 @@ struct ct_world *ct_world_new(const struct ct_snapshot *s)
 	merge_api(w);
 	containers_from_supervisors(w);
 	containers_from_state(w);
+	containers_from_docker_records(w);
 	containers_from_cgroups(w);
 	find_inits(w);
 	assign_members(w);

@@ -392,6 +392,8 @@ is "$(jq --argjson p "$dpid" '.engines[] | select(.pid == $p) | .reachable' "$tm
 	"dockerd stopped: flagged unreachable"
 is "$(jq --arg id "$ida" '[.containers[] | select(.id == $id)] | length' "$tmp/hung.json")" 1 \
 	"dockerd stopped: dapi-a still shown, from its shim and cgroup"
+is "$(jq -c --arg id "$ida" '.containers[] | select(.id == $id) | [.name, .image, (.sources | index("docker-state") != null)]' "$tmp/hung.json")" \
+	'["dapi-a","ctrtest-bb",true]' "dockerd stopped: its own records (config.v2.json) still name dapi-a and its image"
 
 # ---- leave nothing behind.
 cleanup_docker
