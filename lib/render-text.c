@@ -36,7 +36,8 @@ const struct ct_col_info ct_cols[CT_COL_COUNT] = {
 	[CT_COL_UTSNS] = { "UTSNS", 10, SCOLS_FL_RIGHT, "uts namespace inode" },
 	[CT_COL_COMM] = { "COMM", 16, 0, "command name (comm)" },
 	[CT_COL_ROLE] = { "ROLE", 7, 0, "engine, shim, runtime, runtime-init, proxy, init, pause or container" },
-	[CT_COL_CONTAINER] = { "CONTAINER", 12, SCOLS_FL_TRUNC, "name (or short id) of the container the process is in" },
+	[CT_COL_CONTAINER] = { "CONTAINER", 12, SCOLS_FL_TRUNC,
+			       "name (or short id) of the container the process is in; ->NAME for a docker-proxy" },
 	[CT_COL_CID] = { "CID", 12, 0, "container id, first 12 characters" },
 	[CT_COL_COMMAND] = { "COMMAND", 0.5, SCOLS_FL_TREE | SCOLS_FL_TRUNC | SCOLS_FL_NOEXTREMES,
 			     "command line, as a tree" },
@@ -219,8 +220,13 @@ static char *cell_text(const struct ct_model *m, const struct ct_world *w, size_
 			ct_buf_puts(&b, ct_role_name(CT_ROLE_CONTAINER));
 		break;
 	case CT_COL_CONTAINER:
-		if (c >= 0)
+		if (c >= 0) {
 			container_label(&w->containers[c], &b);
+		} else if (w && w->proxy_of[idx] >= 0) {
+			/* a docker-proxy: the container it forwards to */
+			ct_buf_puts(&b, "->");
+			container_label(&w->containers[w->proxy_of[idx]], &b);
+		}
 		break;
 	case CT_COL_CID:
 		if (c >= 0)
