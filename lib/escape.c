@@ -178,6 +178,11 @@ static int json_bytes_serialize(struct json_object *o, struct printbuf *pb, int 
 	return 0;
 }
 
+bool ct_json_key_safe(const char *s)
+{
+	return !json_needs_escape((const unsigned char *)s, strlen(s));
+}
+
 struct json_object *ct_json_bytes(const char *s, size_t len)
 {
 	struct json_object *o = json_object_new_string_len(s, (int)len);

@@ -51,6 +51,10 @@ static inline struct json_object *ct_json_str(const char *s)
 	return s ? ct_json_bytes(s, strlen(s)) : NULL;
 }
 
+/* Can these bytes be a JSON object key as they are (valid UTF-8, no
+ * control, bidi or other unsafe code point)? */
+bool ct_json_key_safe(const char *s);
+
 /*
  * The snapshot encoding: a JSON string when the bytes are valid UTF-8,
  * otherwise {"hex": "..."}; json-c's parser cannot give back \udcXX.

@@ -175,7 +175,7 @@ static struct json_object *container_object(const struct ct_world *w, const stru
 		json_object_array_add(a, po);
 	}
 	json_object_object_add(o, "ports", a);
-	if (ct->pod.id) {
+	if (ct->pod.id || ct->pod.name || ct->pod.uid) {
 		struct json_object *pod = json_object_new_object();
 
 		json_object_object_add(pod, "id", ct_json_str(ct->pod.id));
@@ -188,8 +188,23 @@ static struct json_object *container_object(const struct ct_world *w, const stru
 		json_object_object_add(o, "pod", NULL);
 	}
 	a = json_object_new_object();
-	for (size_t k = 0; k < ct->rec.n_labels; k++)
-		json_object_object_add(a, ct->rec.labels[k].key, ct_json_str(ct->rec.labels[k].value));
+	for (size_t k = 0; k < ct->rec.n_labels; k++) {
+		/* json-c writes keys as they are: a key with control or bidi
+		 * characters or bytes that are not UTF-8 is written escaped as
+		 * text instead (the one lossy place; see ctrtree-json(5)). */
+		const char *key = ct->rec.labels[k].key;
+		_cleanup_free_ char *safe = NULL;
+
+		if (!ct_json_key_safe(key)) {
+			bool utf8 = ct_escape_get_utf8();
+
+			ct_escape_set_utf8(true);
+			safe = ct_escape_term_dup(key, strlen(key));
+			ct_escape_set_utf8(utf8);
+			key = safe;
+		}
+		json_object_object_add(a, key, ct_json_str(ct->rec.labels[k].value));
+	}
 	json_object_object_add(o, "labels", a);
 	a = json_object_new_array();
 	for (size_t k = 0; k < ct->n_sources; k++)

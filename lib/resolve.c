@@ -122,9 +122,15 @@ static void merge_record(struct ct_world *w, const struct ct_container_rec *r)
 	set_str(&c->rec.status, r->status);
 	if (!c->rec.init_pid && r->init_pid > 0)
 		c->rec.init_pid = r->init_pid;
-	if (!c->rec.n_labels)
-		for (size_t k = 0; k < r->n_labels; k++)
+	/* Labels from every source, the first one's value winning. */
+	for (size_t k = 0; k < r->n_labels; k++) {
+		bool have = false;
+
+		for (size_t j = 0; j < c->rec.n_labels && !have; j++)
+			have = strcmp(c->rec.labels[j].key, r->labels[k].key) == 0;
+		if (!have)
 			ct_kv_add(&c->rec.labels, &c->rec.n_labels, r->labels[k].key, r->labels[k].value);
+	}
 	if (!c->rec.n_ports && r->n_ports) {
 		c->rec.ports = xcalloc(r->n_ports, sizeof(*c->rec.ports));
 		for (size_t k = 0; k < r->n_ports; k++) {
@@ -201,6 +207,36 @@ static bool id_from_cgroup(const char *path, char *ret_id, size_t size, enum ct_
 		p = *end ? end + 1 : end;
 	}
 	(void)comp;
+	return false;
+}
+
+/*
+ * Does the cgroup path name this container: through an engine's pattern
+ * (docker-ID.scope, /docker/ID, ...) or as a whole path component (runc's
+ * and ctr's /ID, /NS/ID)?  Never as a mere substring: a short name would
+ * match unrelated cgroups.
+ */
+static bool cgroup_names(const char *cg, const char *id)
+{
+	enum ct_engine_kind e;
+	char found[129];
+	size_t idlen = strlen(id);
+
+	if (!cg || !*id)
+		return false;
+	if (id_from_cgroup(cg, found, sizeof(found), &e)) {
+		size_t fl = strlen(found);
+
+		if (strncmp(found, id, fl < idlen ? fl : idlen) == 0 && (fl == idlen || (fl >= 12 && idlen >= 12)))
+			return true;
+	}
+	for (const char *p = cg; *p;) {
+		const char *end = strchrnul(p, '/');
+
+		if ((size_t)(end - p) == idlen && strncmp(p, id, idlen) == 0)
+			return true;
+		p = *end ? end + 1 : end;
+	}
 	return false;
 }
 
@@ -451,7 +487,7 @@ static void find_inits(struct ct_world *w)
 		for (size_t i = 0; i < s->n_procs && best < 0; i++) {
 			const struct ct_proc *p = &s->procs[i];
 			const char *cg = ct_proc_main_cgroup(p);
-			bool in_cgroup = cg && strstr(cg, ct->rec.id);
+			bool in_cgroup = cgroup_names(cg, ct->rec.id);
 			bool child_of_shim = ct->shim >= 0 && kparent(s, i) == (size_t)ct->shim;
 
 			if (p->flags & CT_PROC_THREAD)
@@ -482,12 +518,12 @@ static void find_inits(struct ct_world *w)
 					break;
 				}
 		}
-		if (best < 0) {
+		if (best < 0 && !(ct->rec.status && strcmp(ct->rec.status, "stopped") == 0)) {
 			/* Oldest process of its cgroup (e.g. --pid host, no NSpid of 1). */
 			for (size_t i = 0; i < s->n_procs; i++) {
 				const char *cg = ct_proc_main_cgroup(&s->procs[i]);
 
-				if (!cg || !strstr(cg, ct->rec.id) || (s->procs[i].flags & CT_PROC_THREAD))
+				if (!cgroup_names(cg, ct->rec.id) || (s->procs[i].flags & CT_PROC_THREAD))
 					continue;
 				if (best < 0 || s->procs[i].start_time < s->procs[best].start_time)
 					best = (ssize_t)i;
@@ -804,9 +840,10 @@ static ssize_t engine_by_socket(const struct ct_world *w, enum ct_engine_kind ki
 	for (size_t e = 0; socket && e < w->n_engines; e++)
 		if (w->engines[e].kind == kind && same_socket(w->engines[e].socket, socket))
 			return (ssize_t)e;
-	/* The only engine of its kind, when the socket does not tell. */
+	/* The only engine of its kind, when the socket does not tell (it may
+	 * be another path to the same daemon, as --docker-socket gives). */
 	for (size_t e = 0; e < w->n_engines; e++)
-		if (w->engines[e].kind == kind && (!socket || !w->engines[e].socket))
+		if (w->engines[e].kind == kind)
 			only = only == -1 ? (ssize_t)e : -2;
 	return only >= 0 ? only : -1;
 }
@@ -847,6 +884,8 @@ static void merge_containerd(struct ct_world *w, const char *socket, ssize_t e)
 		}
 	}
 	if (ct_containerd_parse(&reply, &l, &info, &why) < 0) {
+		if (e >= 0)
+			w->engines[e].error = arena_printf(&w->arena, "bad reply: %s", why ? why : "?");
 		anomaly(w, "engine-bad-reply", e >= 0 ? s->procs[w->engines[e].proc].pid : 0, -1,
 			arena_printf(&w->arena, "the containerd API on %s sent a reply we cannot read: %s",
 				     socket, why ? why : "?"));
@@ -1121,8 +1160,8 @@ static void find_anomalies(struct ct_world *w)
 		const struct ct_container *ct = &w->containers[c];
 		bool needs_shim = ct->rec.engine == CT_ENGINE_DOCKER || ct->rec.engine == CT_ENGINE_CONTAINERD ||
 				  ct->rec.engine == CT_ENGINE_PODMAN || ct->rec.engine == CT_ENGINE_CRIO;
-		bool running = !ct->rec.status || strcmp(ct->rec.status, "running") == 0 ||
-			       strcmp(ct->rec.status, "RUNNING") == 0;
+		bool running = ct->rec.status && (strcmp(ct->rec.status, "running") == 0 ||
+						  strcmp(ct->rec.status, "RUNNING") == 0);
 
 		if (ct->init >= 0 && ct->shim < 0 && needs_shim)
 			anomaly(w, "container-without-shim", s->procs[ct->init].pid, (ssize_t)c,
@@ -1153,7 +1192,7 @@ static void find_anomalies(struct ct_world *w)
 			for (size_t k = 0; k < w->containers[c].rec.n_ports && target < 0; k++) {
 				const struct ct_port *pt = &w->containers[c].rec.ports[k];
 
-				if (pt->container_ip && strcmp(pt->container_ip, r->container_ip) == 0 &&
+				if (!pt->from_proxy && pt->container_ip && strcmp(pt->container_ip, r->container_ip) == 0 &&
 				    pt->container_port == r->container_port) {
 					target = (ssize_t)c;
 					how = "the engine's port list";
@@ -1195,6 +1234,7 @@ static void find_anomalies(struct ct_world *w)
 					.container_port = r->container_port,
 					.proto = r->proto ? xstrdup(r->proto) : NULL,
 					.proxy_pid = s->procs[i].pid,
+					.from_proxy = true,
 				};
 			}
 		} else if (have_address_evidence(w)) {

@@ -40,6 +40,7 @@ struct ct_port {
 	int container_port;
 	char *proto;	    /* "tcp", "udp", "sctp" */
 	int proxy_pid;	    /* filled by the resolver; 0 if none */
+	bool from_proxy;    /* known only from a docker-proxy's arguments, not from the engine */
 };
 
 struct ct_container_rec {
