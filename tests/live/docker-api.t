@@ -369,6 +369,8 @@ ide=$(D inspect -f '{{.Id}}' dapi-e)
 is "$(ct --argjson p "${exec_pid:-0}" '.processes[] | select(.pid == $p) | [.container, .role]')" \
 	"$(jq -cn --arg id "$ide" '[$id, "container"]')" "the exec session's process belongs to dapi-e"
 ida=$(D inspect -f '{{.Id}}' dapi-a)
+is "$(ct --arg id "$ida" '.containers[] | select(.id == $id) | [.labels["com.docker.compose.project"], .labels["com.docker.compose.service"]]')" \
+	'["shop","web"]' "dapi-a: its docker labels (compose project and service), as docker run set them"
 proxy=$(pgrep -P "$dpid" -f "docker-proxy .*-host-ip 127.0.0.1 -host-port $port ")
 is "$(ct --arg id "$ida" '.containers[] | select(.id == $id) | [.ports[] | select(.host_port != null) | .host_ip, .host_port, .container_port, .proto, .proxy_pid]')" \
 	"$(jq -cn --argjson port "$port" --argjson p "${proxy:-0}" '["127.0.0.1", $port, 80, "tcp", $p]')" \
