@@ -559,21 +559,30 @@ static bool hex_id(const char *p, size_t n)
 	return true;
 }
 
-/* A 64-hex container id in the last cgroup component ("cri-containerd-ID.scope", "ID"). */
+/*
+ * The container id in the last cgroup component: a 64-hex id inside it
+ * ("cri-containerd-ID.scope"), else the component itself when it can be an
+ * id (ctr's /NS/ID).
+ */
 static bool id_in_cgroup(const char *cg, char *ret, size_t size)
 {
 	const char *last = strrchr(cg, '/');
-	const char *p;
+	size_t len;
 
 	last = last ? last + 1 : cg;
-	for (p = last; *p; p++) {
+	for (const char *p = last; *p; p++) {
 		if (hex_id(p, strspn(p, "0123456789abcdef")) && size > 64) {
 			memcpy(ret, p, 64);
 			ret[64] = '\0';
 			return true;
 		}
 	}
-	return false;
+	len = strlen(last);
+	if (len == 0 || len >= size || last[0] == '.' || strspn(last, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
+		return false;
+	memcpy(ret, last, len + 1);
+	return true;
 }
 
 /*

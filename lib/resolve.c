@@ -48,19 +48,30 @@ static void anomaly(struct ct_world *w, const char *kind, int pid, ssize_t c, co
 
 /* ---- containers ---- */
 
-static ssize_t find_container_by_id(const struct ct_world *w, const char *id)
+/*
+ * A container id is unique within its engine namespace only (containerd's
+ * namespaces may each hold an id "web"): ns, when both sides know it, must
+ * agree too.  One id may abbreviate the other (12-character docker ids).
+ */
+static ssize_t find_container(const struct ct_world *w, const char *id, const char *ns)
 {
 	size_t len = strlen(id);
 
 	for (size_t i = 0; i < w->n_containers; i++) {
-		const char *cid = w->containers[i].rec.id;
+		const char *cid = w->containers[i].rec.id, *cns = w->containers[i].rec.engine_ns;
 		size_t clen = strlen(cid);
 
-		/* One may be an abbreviation of the other (12-character docker ids). */
+		if (ns && cns && strcmp(ns, cns) != 0)
+			continue;
 		if (strncmp(cid, id, len < clen ? len : clen) == 0 && (len == clen || (len >= 12 && clen >= 12)))
 			return (ssize_t)i;
 	}
 	return -1;
+}
+
+static ssize_t find_container_by_id(const struct ct_world *w, const char *id)
+{
+	return find_container(w, id, NULL);
 }
 
 static void add_source(struct ct_container *c, const char *source)
@@ -78,11 +89,11 @@ static void set_str(char **dst, const char *src)
 		*dst = xstrdup(src);
 }
 
-/* Find or add the container id; identity fields fill in where still empty. */
-static ssize_t upsert_container(struct ct_world *w, const char *id, enum ct_engine_kind engine,
+/* Find or add the container (id, ns); identity fields fill in where still empty. */
+static ssize_t upsert_container(struct ct_world *w, const char *id, const char *ns, enum ct_engine_kind engine,
 				const char *source)
 {
-	ssize_t i = find_container_by_id(w, id);
+	ssize_t i = find_container(w, id, ns);
 	struct ct_container *c;
 
 	if (i < 0) {
@@ -94,6 +105,7 @@ static ssize_t upsert_container(struct ct_world *w, const char *id, enum ct_engi
 		i = (ssize_t)w->n_containers++;
 	}
 	c = &w->containers[i];
+	set_str(&c->rec.engine_ns, ns);
 	/* Keep the longest id seen: the API's full id beats a cgroup's. */
 	if (strlen(id) > strlen(c->rec.id)) {
 		free(c->rec.id);
@@ -112,7 +124,7 @@ static void merge_record(struct ct_world *w, const struct ct_container_rec *r)
 
 	if (!r->id || !*r->id)
 		return;
-	i = upsert_container(w, r->id, r->engine, r->source ? r->source : "api");
+	i = upsert_container(w, r->id, r->engine_ns, r->engine, r->source ? r->source : "api");
 	c = &w->containers[i];
 	set_str(&c->rec.name, r->name);
 	set_str(&c->rec.image, r->image);
@@ -309,9 +321,9 @@ static void containers_from_supervisors(struct ct_world *w)
 		if (!is_long_lived_shim(r) && !monitor)
 			continue;
 		if (monitor)
-			c = upsert_container(w, r->name, CT_ENGINE_LXC, "lxc-monitor-argv");
+			c = upsert_container(w, r->name, NULL, CT_ENGINE_LXC, "lxc-monitor-argv");
 		else if (r->id)
-			c = upsert_container(w, r->id, shim_engine(r),
+			c = upsert_container(w, r->id, r->engine_ns, shim_engine(r),
 					     r->shim == CT_SHIM_CONMON ? "conmon-argv" : "shim-argv");
 		if (c >= 0) {
 			struct ct_container *ct = &w->containers[c];
@@ -376,12 +388,31 @@ static void containers_from_state(struct ct_world *w)
 			continue;
 		}
 		ct_json_get_u64(ct_json_get(root, crun ? "process-start-time" : "init_process_start"), &start);
+		/* Whose runtime root is it?  docker's and containerd's name the engine
+		 * (and containerd's the namespace: /run/containerd/runc/NS/ID). */
+		char ns[256] = "";
+		bool managed = false;
+
 		engine = crun ? CT_ENGINE_CRUN : CT_ENGINE_RUNC;
-		c = find_container_by_id(w, id);
+		if (strncmp(sf->path, "/run/docker/runtime-runc/moby/", 30) == 0) {
+			engine = CT_ENGINE_DOCKER;
+			snprintf(ns, sizeof(ns), "moby");
+			managed = true;
+		} else if (strncmp(sf->path, "/run/containerd/runc/", 21) == 0) {
+			const char *n = sf->path + 21, *e = strchr(n, '/');
+
+			if (e && (size_t)(e - n) < sizeof(ns)) {
+				snprintf(ns, sizeof(ns), "%.*s", (int)(e - n), n);
+				engine = strcmp(ns, "moby") == 0 ? CT_ENGINE_DOCKER : CT_ENGINE_CONTAINERD;
+				managed = true;
+			}
+		}
+		c = find_container(w, id, ns[0] ? ns : NULL);
 		if (c < 0) {
+			c = upsert_container(w, id, ns[0] ? ns : NULL, engine, crun ? "crun-state" : "runc-state");
 			/* Only runtime-run containers get their id as name: an engine's have names of their own. */
-			c = upsert_container(w, id, engine, crun ? "crun-state" : "runc-state");
-			set_str(&w->containers[c].rec.name, id);
+			if (!managed)
+				set_str(&w->containers[c].rec.name, id);
 		} else {
 			add_source(&w->containers[c], crun ? "crun-state" : "runc-state");
 		}
@@ -389,10 +420,12 @@ static void containers_from_state(struct ct_world *w)
 		k = ct_snapshot_find(s, (int)pid);
 		if (k >= 0 && (!start || s->procs[k].start_time == start)) {
 			w->containers[c].rec.init_pid = (int)pid;
-			/* Created, not started: runc init waits, blocked, for "runc start". */
+			/* Created, not started: runc init waits, blocked, for "runc start".
+			 * (state.json has no status: an engine's own word on paused and
+			 * running wins, so only runtime-run containers get one here.) */
 			if (w->roles[k].role == CT_ROLE_RUNTIME_INIT)
 				set_str(&w->containers[c].rec.status, "created");
-			else
+			else if (!managed)
 				set_str(&w->containers[c].rec.status, "running");
 		} else {
 			set_str(&w->containers[c].rec.status, "stopped");
@@ -424,7 +457,7 @@ static void containers_from_docker_records(struct ct_world *w)
 			json_object_put(root);
 			continue;
 		}
-		c = upsert_container(w, json_object_get_string(v), CT_ENGINE_DOCKER, "docker-state");
+		c = upsert_container(w, json_object_get_string(v), "moby", CT_ENGINE_DOCKER, "docker-state");
 		v = ct_json_get(root, "Name");
 		if (v && json_object_is_type(v, json_type_string)) {
 			const char *n = json_object_get_string(v);
@@ -458,7 +491,7 @@ static void containers_from_cgroups(struct ct_world *w)
 
 		if (!cg || (s->procs[i].flags & CT_PROC_THREAD) || !id_from_cgroup(cg, id, sizeof(id), &engine))
 			continue;
-		upsert_container(w, id, engine, "cgroup-path");
+		upsert_container(w, id, NULL, engine, "cgroup-path");
 	}
 }
 
@@ -480,7 +513,12 @@ static void find_inits(struct ct_world *w)
 			ssize_t k = ct_snapshot_find(s, ct->rec.init_pid);
 
 			if (k >= 0) {
+				size_t kp = kparent(s, (size_t)k);
+
 				ct->init = k;
+				/* Several containers may share one shim (pods, runc.v2 groups). */
+				if (ct->shim < 0 && kp != CT_NONE && is_long_lived_shim(&w->roles[kp]))
+					ct->shim = (ssize_t)kp;
 				continue;
 			}
 		}
@@ -895,7 +933,7 @@ static void merge_containerd(struct ct_world *w, const char *socket, ssize_t e)
 			if (l.recs[k].engine_ns && strcmp(l.recs[k].engine_ns, "moby") == 0)
 				l.recs[k].engine = CT_ENGINE_DOCKER;
 			merge_record(w, &l.recs[k]);
-			ssize_t c = find_container_by_id(w, l.recs[k].id);
+			ssize_t c = find_container(w, l.recs[k].id, l.recs[k].engine_ns);
 			if (c >= 0 && !w->containers[c].rec.init_pid && l.recs[k].init_pid > 0)
 				w->containers[c].rec.init_pid = l.recs[k].init_pid;
 		}
@@ -1017,7 +1055,7 @@ static void link_parents(struct ct_world *w)
 		const struct ct_role_info *r = &w->roles[i];
 		ssize_t c;
 
-		if (r->role != CT_ROLE_SHIM || r->transient || !r->id || (c = find_container_by_id(w, r->id)) < 0 ||
+		if (r->role != CT_ROLE_SHIM || r->transient || !r->id || (c = find_container(w, r->id, r->engine_ns)) < 0 ||
 		    w->containers[c].shim < 0 || (size_t)w->containers[c].shim == i)
 			continue;
 		w->parent[i] = (size_t)w->containers[c].shim;

@@ -5,6 +5,9 @@
 # own client), the kernel (/proc) and what the test itself ran, never from
 # the code under test.  Also: a socket that never answers, an HTTP/1 server
 # and a misbehaving HTTP/2 server must fail cleanly within the timeout.
+# Then ctrtree itself on that containerd: the engine, every live container
+# (also two sharing one shim through the io.containerd.runc.v2.group
+# annotation), exec sessions, and the containerd hung with SIGSTOP.
 #
 #   TOP=. BUILDDIR=build bash tests/live/containerd-api.t
 #
@@ -36,6 +39,7 @@ tmp=$(mktemp -d /tmp/ctd-t.XXXXXX)
 SOCK=$tmp/c.sock
 NSA=ctt$$a NSB=ctt$$b # unique per run: runc roots and cgroups are /NS/ID
 IMG=ctrtree.test/busybox:$$
+GRP=grp-$$ # io.containerd.runc.v2.group of grp1 and grp2 in $NSB
 CPID=
 FAKEPIDS=()
 
@@ -63,9 +67,10 @@ procs_of_ns() {
 	done
 }
 our_mounts() { awk -v t="$tmp" 'index($2, t) == 1 { print $2 }' /proc/mounts; }
-IDS="$NSA/run1 $NSA/idle $NSA/paused1 $NSA/done1 $NSB/run2"
+IDS="$NSA/run1 $NSA/idle $NSA/paused1 $NSA/done1 $NSB/run2 $NSB/grp1 $NSB/grp2 $NSB/$GRP $NSA/twin $NSB/twin"
 # A shim listens on /run/containerd/s/sha256(ADDRESS/NS/ID) (containerd 1.6
-# runtime/v2/shim/util_unix.go SocketAddress).
+# runtime/v2/shim/util_unix.go SocketAddress); a group's shared shim on
+# sha256(ADDRESS/NS/GROUP) (runtime/v2/runc/v2/service.go StartShim).
 shim_sockets() {
 	local x h
 	for x in $IDS; do
@@ -76,6 +81,8 @@ shim_sockets() {
 
 cleanup_all() {
 	local ns id p m i d
+	# A containerd left stopped (the hung-engine check) would hang every ctr.
+	[ -n "$CPID" ] && kill -CONT "$CPID" 2>/dev/null
 	if [ -n "$CPID" ] && kill -0 "$CPID" 2>/dev/null; then
 		for ns in $NSA $NSB; do
 			for id in $(c -n "$ns" tasks ls -q 2>/dev/null); do
@@ -270,6 +277,201 @@ if [ "$have_image" = 1 ] && [ -n "$CPID" ]; then
 	is "$?" 1 "a reply above --max-message fails"
 	grep -q "exceeds the limit of 1000" "$tmp/big.err"
 	ok $? "... and says so: $(cat "$tmp/big.err")"
+fi
+
+# ---- ctrtree itself on the private containerd ------------------------------
+# The chain as ctrtree reconstructs it, against ctr, /proc and stat(2).
+# Added: two containers in $NSB whose specs carry the same
+# io.containerd.runc.v2.group annotation (one shim serves both; its -id names
+# only the first), one id in both namespaces (twin: ids are unique per
+# namespace only), and exec sessions (ctr tasks exec -d) in run1 and grp2.
+ppid_of() { awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$1/stat" 2>/dev/null; }
+ns_json() { # the 8 namespace inodes of PID as ctrtree's ns_set, from stat -L
+	local t out=
+	for t in cgroup ipc mnt net pid time user uts; do
+		out+=$(printf '"%s":%s,' $t "$(stat -L -c %i "/proc/$1/ns/$t" 2>/dev/null || echo null)")
+	done
+	printf '{%s}' "${out%,}"
+}
+# ctrtree's cgroup_path from /proc/PID/cgroup: the v2 path unless "/", else
+# the first v1 path that is not "/", else "/".
+main_cgroup() {
+	awk '{ h = $0; sub(/:.*/, "", h); p = $0; sub(/^[^:]*:[^:]*:/, "", p) }
+	     h == "0" { v2 = p; next } p != "/" && v1 == "" { v1 = p }
+	     END { print (v2 != "" && v2 != "/") ? v2 : (v1 != "" ? v1 : "/") }' "/proc/$1/cgroup"
+}
+argv_value() { # argv_value PID FLAG: the argument after FLAG in PID's argv
+	tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | awk -v f="$2" 'p { print; exit } $0 == f { p = 1 }'
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+CTRTREE=${CTRTREE:-$BUILDDIR/ctrtree}
+
+if [ "$have_image" = 1 ] && [ -n "$CPID" ] && [ -x "$CTRTREE" ]; then
+	c -n "$NSB" run -d --null-io --annotation "io.containerd.runc.v2.group=$GRP" "$IMG" grp1 sleep 1000 &&
+		c -n "$NSB" run -d --null-io --annotation "io.containerd.runc.v2.group=$GRP" "$IMG" grp2 sleep 1000
+	ok $? "grp1 and grp2 started with annotation io.containerd.runc.v2.group=$GRP"
+	c -n "$NSA" run -d --null-io "$IMG" twin sleep 1003 &&
+		c -n "$NSB" run -d --null-io --label side=b "$IMG" twin sleep 1004
+	ok $? "twin started in $NSA and in $NSB"
+	is "$(for id in grp1 grp2; do c -n "$NSB" containers info "$id" | jq -r '.Spec.annotations["io.containerd.runc.v2.group"]'; done | tr '\n' ' ')" \
+		"$GRP $GRP " "ctr containers info: both specs carry the group annotation"
+	c -n "$NSA" tasks exec -d --fifo-dir "$tmp/fifo" --exec-id "ex-$$" run1 sleep 1001 &&
+		c -n "$NSB" tasks exec -d --fifo-dir "$tmp/fifo" --exec-id "ex-$$" grp2 sleep 1002
+	ok $? "exec sessions ex-$$ in $NSA/run1 and $NSB/grp2 (ctr tasks exec -d)"
+
+	# What ctr says: NS ID PID STATUS of every task whose process lives.
+	: >"$tmp/live"
+	for ns in $NSA $NSB; do
+		c -n "$ns" tasks ls | tail -n +2 | awk -v ns="$ns" '$3 == "RUNNING" || $3 == "PAUSED" { print ns, $1, $2, tolower($3) }' >>"$tmp/live"
+	done
+	is "$(awk '{ print $1 "/" $2 }' "$tmp/live" | sort | tr '\n' ' ')" \
+		"$(printf '%s\n' "$NSA/paused1" "$NSA/run1" "$NSA/twin" "$NSB/grp1" "$NSB/grp2" "$NSB/run2" "$NSB/twin" | sort | tr '\n' ' ')" \
+		"ctr tasks ls: the live tasks are the ones this test started"
+	task_pid() { awk -v ns="$1" -v id="$2" '$1 == ns && $2 == id { print $3 }' "$tmp/live"; }
+	exec_pid() { # exec_pid NS ID EXEC-ID, from ctr tasks ps
+		c -n "$1" tasks ps "$2" | awk -v e="ExecID:$3," 'index($0, e) { print $1 }'
+	}
+	g1=$(task_pid "$NSB" grp1) g2=$(task_pid "$NSB" grp2) r1=$(task_pid "$NSA" run1)
+	gshim=$(ppid_of "$g1")
+	e1=$(exec_pid "$NSA" run1 "ex-$$") e2=$(exec_pid "$NSB" grp2 "ex-$$")
+
+	# The kernel's view of the shared shim and the exec sessions.
+	[ -n "$gshim" ] && [ "$(ppid_of "$g2")" = "$gshim" ] && [ "$g1" != "$g2" ]
+	ok $? "/proc: grp1 ($g1) and grp2 ($g2) are children of one shim ($gshim)"
+	is "$(argv_value "$gshim" -namespace) $(argv_value "$gshim" -id)" "$NSB grp1" \
+		"/proc: the shared shim's argv names $NSB and grp1 only"
+	is "$(ppid_of "${e1:-0}") $(stat -L -c %i "/proc/${e1:-0}/ns/pid" 2>/dev/null)" \
+		"$(ppid_of "$r1") $(stat -L -c %i "/proc/$r1/ns/pid")" \
+		"/proc: run1's exec ($e1) is a child of run1's shim, in run1's pid namespace"
+	is "$(ppid_of "${e2:-0}") $(stat -L -c %i "/proc/${e2:-0}/ns/pid" 2>/dev/null)" \
+		"$gshim $(stat -L -c %i "/proc/$g2/ns/pid")" \
+		"/proc: grp2's exec ($e2) is a child of the shared shim, in grp2's pid namespace"
+
+	t0=$(ms)
+	"$CTRTREE" --json >"$tmp/ct.json" 2>"$tmp/ct.err"
+	ok $? "ctrtree --json exits 0 in $(($(ms) - t0)) ms $(head -c 300 "$tmp/ct.err")"
+	ct() { jq -c "$@" "$tmp/ct.json"; }
+	proc() { ct --argjson p "$1" "${@:3}" ".processes[] | select(.pid == \$p) | $2"; }
+	ctr_rec() { ct --arg ns "$1" --arg id "$2" ".containers[] | select(.id == \$id and .engine_namespace == \$ns) | $3"; }
+	# pid-namespace inode of every process now, for the expected members.
+	for p in /proc/[0-9]*; do
+		i=$(stat -L -c %i "$p/ns/pid" 2>/dev/null) && echo "${p#/proc/} $i"
+	done >"$tmp/pidns"
+
+	# (1) the private containerd is an engine, reachable, with ctr's version.
+	server_version=$(c version | awk '/^Server:/ { s = 1 } s && $1 == "Version:" { print $2; exit }')
+	is "$(ct --argjson p "$CPID" '[.engines[] | select(.pid == $p) | [.kind, .socket, .reachable, .version, .error]]')" \
+		"$(jq -cn --arg s "$SOCK" --arg v "$server_version" '[["containerd", $s, true, $v, null]]')" \
+		"engine: containerd pid $CPID, socket $SOCK, reachable, version $server_version (ctr version)"
+
+	# (2) every live container of both namespaces (twin: below).
+	while read -r ns id pid status; do
+		[ "$id" = twin ] && continue
+		c -n "$ns" containers info "$id" >"$tmp/ci.json"
+		shim=$(ppid_of "$pid")
+		is "$(ct --arg id "$id" --arg ns "$ns" '[.containers[] | select(.id == $id and .engine_namespace == $ns)] | length')" 1 \
+			"$ns/$id: listed once"
+		is "$(ctr_rec "$ns" "$id" '[.engine, .engine_namespace, .image, .runtime, .status, .init_pid, .shim_pid]')" \
+			"$(jq -c --arg ns "$ns" --arg st "$status" --argjson p "$pid" --argjson s "${shim:-null}" \
+				'["containerd", $ns, .Image, .Runtime.Name, $st, $p, $s]' "$tmp/ci.json")" \
+			"$ns/$id: engine, namespace, image and runtime (ctr containers info), status and init pid (ctr tasks ls), shim (its parent)"
+		# The group annotation may be shown among the labels (see below).
+		is "$(ctr_rec "$ns" "$id" '.labels | del(."io.containerd.runc.v2.group")' | jq -S -c .)" \
+			"$(jq -S -c '.Labels // {}' "$tmp/ci.json")" "$ns/$id: labels as ctr containers info"
+		is "$(ctr_rec "$ns" "$id" .namespaces)" "$(ns_json "$pid")" "$ns/$id: namespaces are its init's (stat -L)"
+		is "$(ctr_rec "$ns" "$id" .cgroup)" "$(jq -cn --arg c "$(main_cgroup "$pid")" '$c')" \
+			"$ns/$id: cgroup is its init's (/proc/$pid/cgroup)"
+		pidns=$(stat -L -c %i "/proc/$pid/ns/pid")
+		is "$(ctr_rec "$ns" "$id" '.pids')" \
+			"$(awk -v n="$pidns" '$2 == n { print $1 }' "$tmp/pidns" | sort -n | jq -sc .)" \
+			"$ns/$id: pids are the processes of its pid namespace"
+		is "$(proc "$pid" '[.role, .container]')" "$(jq -cn --arg id "$id" '["container", $id]')" \
+			"$ns/$id: its init ($pid) is a container process of it"
+		addr=$(argv_value "$shim" -address)
+		is "$(proc "${shim:-0}" '[.role, .container, .logical_parent, (.evidence | map(select(contains($a) and contains($c))) | length > 0)]' \
+			--arg a "$addr" --arg c "$CPID")" "[\"shim\",null,$CPID,true]" \
+			"$ns/$id: its shim ($shim, -address $addr): logical parent containerd $CPID, evidence names the address"
+	done <"$tmp/live"
+
+	# The containers without a live process: as ctr says, without pids.
+	is "$(ctr_rec "$NSA" done1 '[.status, .init_pid, .pids]')" '["stopped",null,[]]' \
+		"$NSA/done1: stopped (ctr tasks ls), no init, no pids"
+	is "$(ctr_rec "$NSA" idle '[.status, .init_pid, .shim_pid, .pids, .image]')" \
+		"$(c -n "$NSA" containers info idle | jq -c '[null, null, null, [], .Image]')" \
+		"$NSA/idle: no task: no status, init, shim or pids; its image"
+
+	# One id in two namespaces: two containers, each with its own init and shim.
+	ta=$(task_pid "$NSA" twin) tb=$(task_pid "$NSB" twin)
+	twin_want=$(jq -cn --arg a "$NSA" --arg b "$NSB" --argjson pa "$ta" --argjson pb "$tb" \
+		--argjson sa "$(ppid_of "$ta")" --argjson sb "$(ppid_of "$tb")" \
+		'[[$a, $pa, $sa, null], [$b, $pb, $sb, "b"]] | sort')
+	twin_got() { jq -c '[.containers[] | select(.id == "twin") | [.engine_namespace, .init_pid, .shim_pid, .labels.side]] | sort' "$1"; }
+	is "$(twin_got "$tmp/ct.json")" "$twin_want" \
+		"twin: one record per namespace: namespace, init pid (ctr tasks ls), shim (its parent), label side (ctr run --label)"
+	is "$(ct --argjson a "$(ppid_of "$ta")" --argjson b "$(ppid_of "$tb")" '[.processes[] | select(.pid == $a or .pid == $b) | .logical_parent]')" \
+		"[$CPID,$CPID]" "twin: both shims hang under containerd $CPID"
+
+	# (3) the shared shim, as ctrtree shows it.
+	is "$(ct --arg ns "$NSB" '[.containers[] | select(.engine_namespace == $ns and (.id == "grp1" or .id == "grp2")) | [.id, .shim_pid, .init_pid]] | sort')" \
+		"$(jq -cn --argjson s "$gshim" --argjson a "$g1" --argjson b "$g2" '[["grp1", $s, $a], ["grp2", $s, $b]]')" \
+		"grp1 and grp2: one shim_pid ($gshim), each its own init"
+	is "$(ct --argjson s "$gshim" '[.containers[] | select(.shim_pid == $s) | .id] | sort')" '["grp1","grp2"]' \
+		"the shared shim serves exactly grp1 and grp2"
+	# Both specs carry the annotation: ctrtree shows it for both or for neither.
+	is "$(ctr_rec "$NSB" grp2 '.labels["io.containerd.runc.v2.group"]')" \
+		"$(ctr_rec "$NSB" grp1 '.labels["io.containerd.runc.v2.group"]')" \
+		"grp1 and grp2: the group annotation shown alike ($(ctr_rec "$NSB" grp1 '.labels["io.containerd.runc.v2.group"]'))"
+	is "$(proc "$g2" '[.logical_parent, .container]')" "[$gshim,\"grp2\"]" \
+		"grp2's init hangs under the shared shim and belongs to grp2"
+	is "$(ct --arg ns "$NSB" '[.anomalies[] | select(.container != null and (.container == "grp1" or .container == "grp2" or .container == "run1" or .container == "run2" or .container == "paused1")) | .message]')" \
+		'[]' "no anomaly about a live container"
+	"$CTRTREE" -r -n -o PID grp2 >"$tmp/chain.txt" 2>&1
+	for want in "$CPID" "$gshim" "$g2" "$e2"; do
+		grep -qx -- "$want" "$tmp/chain.txt"
+		ok $? "ctrtree grp2 shows pid $want of its chain (containerd, shared shim, init, exec)"
+	done
+	grep -qx -- "$g1" "$tmp/chain.txt"
+	ok $((!$?)) "ctrtree grp2 does not show grp1's init $g1"
+	"$CTRTREE" -w 200 -o PID,ROLE,CONTAINER,COMMAND grp2 2>&1 | sed 's/^/# /'
+
+	# (4) the exec sessions: in their containers, under the shim.
+	is "$(proc "${e1:-0}" '[.role, .container, .logical_parent]')" "$(jq -cn --argjson s "$(ppid_of "$r1")" '["container", "run1", $s]')" \
+		"run1's exec ($e1): a container process of run1 under run1's shim"
+	is "$(proc "${e2:-0}" '[.role, .container, .logical_parent]')" "$(jq -cn --argjson s "$gshim" '["container", "grp2", $s]')" \
+		"grp2's exec ($e2): a container process of grp2 under the shared shim"
+
+	# (5) a hung containerd: stopped, it costs the timeout and no more; the
+	# containers still show, from their shims' argv, cgroups and state.
+	kill -STOP "$CPID"
+	t0=$(ms)
+	"$CTRTREE" --timeout 1000 --json >"$tmp/hung.json" 2>"$tmp/hung.err"
+	rc=$? t=$(($(ms) - t0))
+	kill -CONT "$CPID"
+	is "$rc" 0 "containerd stopped: ctrtree still exits 0 $(head -c 300 "$tmp/hung.err")"
+	ok $([ "$t" -lt 3000 ]; echo $?) "containerd stopped: done in $t ms (timeout 1000)"
+	is "$(jq -c --argjson p "$CPID" '[.engines[] | select(.pid == $p) | [.reachable, .error != null, .version]]' "$tmp/hung.json")" \
+		'[[false,true,null]]' "containerd stopped: unreachable, with an error ($(jq -r --argjson p "$CPID" '.engines[] | select(.pid == $p) | .error' "$tmp/hung.json"))"
+	while read -r ns id pid status; do
+		[ "$id" = twin ] && continue
+		shim=$(ppid_of "$pid")
+		is "$(jq -c --argjson p "$pid" '[.containers[] | select(.init_pid == $p) | [.id, .engine, .engine_namespace, .shim_pid]]' "$tmp/hung.json")" \
+			"$(jq -cn --arg id "$id" --arg ns "$ns" --argjson s "${shim:-null}" '[[$id, "containerd", $ns, $s]]')" \
+			"containerd stopped: $ns/$id still shown: init $pid, engine, namespace and shim"
+		# Without the API the status may be unknown (null), not another one.
+		got=$(jq -r --argjson p "$pid" '.containers[] | select(.init_pid == $p) | .status' "$tmp/hung.json")
+		ok $([ "$got" = "$status" ] || [ "$got" = null ]; echo $?) \
+			"containerd stopped: $ns/$id status ${got:-(none)} is ctr's ($status) or unknown"
+		is "$(jq -c --argjson s "${shim:-0}" '.processes[] | select(.pid == $s) | .logical_parent' "$tmp/hung.json")" "$CPID" \
+			"containerd stopped: $ns/$id's shim $shim still hangs under containerd $CPID (its socket)"
+	done <"$tmp/live"
+	is "$(twin_got "$tmp/hung.json" | jq -c 'map(.[0:3])')" "$(jq -c 'map(.[0:3])' <<<"$twin_want")" \
+		"containerd stopped: twin: still one record per namespace, with its init and shim"
+	is "$(jq -c --argjson a "${e1:-0}" --argjson b "${e2:-0}" '[(.processes[] | select(.pid == $a) | .container), (.processes[] | select(.pid == $b) | .container)]' "$tmp/hung.json")" \
+		'["run1","grp2"]' "containerd stopped: the exec sessions still belong to run1 and grp2"
+	wait_for 10 sh -c "ctr -a '$SOCK' version >/dev/null 2>&1"
+	ok $? "containerd answers again after SIGCONT"
+elif [ "$have_image" = 1 ] && [ -n "$CPID" ]; then
+	skip "$CTRTREE not built"
 fi
 
 # dockerd's containerd, if any: read-only.  Containers come and go under
