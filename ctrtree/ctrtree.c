@@ -402,9 +402,9 @@ static bool *select_nodes(const struct options *o, const struct ct_model *m, con
 		} else {
 			mark_subtree(m, node, chain, stack);
 		}
-		/* ... the docker-proxies that serve it, and the way up to the engine. */
+		/* ... the docker-proxies and exec sessions' shims that serve it, and the way up to the engine. */
 		for (size_t i = 0; i < s->n_procs; i++)
-			if (w->proxy_of[i] == c)
+			if (w->serves[i] == c)
 				chain[i] = true;
 		for (size_t i = 0; i < m->n_nodes; i++) {
 			if (!chain[i] || (m->nodes[i].parent != CT_NONE && chain[m->nodes[i].parent]))

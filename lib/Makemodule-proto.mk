@@ -29,3 +29,6 @@ $(B)/gen/%.pb-c.o: $(B)/gen/%.pb-c.c $(B)/gen/%.pb-c.h
 # Sources that include generated headers must wait for them on a clean build;
 # afterwards their .d files track the headers.
 $(B)/lib/engine-containerd.o: $(PROTO_GEN_H)
+
+# Every library object may include a generated header: build those first.
+$(LIB_OBJS): | $(PROTO_GEN_H)

@@ -13,6 +13,7 @@
 
 #include "collect-runtime.h"
 #include "engine-containerd.h"
+#include "engine-cri.h"
 #include "engine-docker.h"
 #include "roles.h"
 #include "util.h"
@@ -326,7 +327,8 @@ static const char *engine_socket_path(const struct ct_snapshot *s, size_t i, con
 	return NULL;
 }
 
-static void query_containerd(struct ct_snapshot *s, const char *socket, const struct ct_engine_opts *opts)
+/* 0 when the engine answered; the error otherwise. */
+static int query_containerd(struct ct_snapshot *s, const char *socket, const struct ct_engine_opts *opts)
 {
 	struct ct_containerd_opts copts = { .timeout_ms = opts->timeout_ms > 0 ? (unsigned)opts->timeout_ms : 2000 };
 	struct ct_containerd_reply reply = { 0 };
@@ -336,13 +338,13 @@ static void query_containerd(struct ct_snapshot *s, const char *socket, const st
 
 	for (size_t i = 0; i < s->n_api; i++)
 		if (s->api[i].socket && strcmp(s->api[i].socket, socket) == 0)
-			return;
+			return s->api[i].error;
 	r = ct_containerd_query(socket, &copts, &reply, &why);
 	if (r < 0) {
 		add_reply(s, "containerd:version", socket, r, why, NULL, 0, NULL);
 		ct_debug("runtime", "containerd API on %s: %s", socket, why ? why : strerror(-r));
 		free(why);
-		return;
+		return r;
 	}
 	add_reply(s, "containerd:version", socket, 0, NULL, (const char *)reply.version.data, reply.version.len, NULL);
 	add_reply(s, "containerd:namespaces", socket, 0, NULL, (const char *)reply.namespaces.data,
@@ -356,6 +358,39 @@ static void query_containerd(struct ct_snapshot *s, const char *socket, const st
 			  reply.ns[k].name);
 	}
 	ct_containerd_reply_clear(&reply);
+	return 0;
+}
+
+/* The Kubernetes CRI RuntimeService, where containerd's CRI plugin or CRI-O serve it. */
+static void query_cri(struct ct_snapshot *s, const char *socket, const struct ct_engine_opts *opts)
+{
+	struct ct_cri_opts copts = { .timeout_ms = opts->timeout_ms > 0 ? (unsigned)opts->timeout_ms : 2000 };
+	struct ct_cri_reply reply = { 0 };
+	char *why = NULL;
+	int r;
+
+	for (size_t i = 0; i < s->n_api; i++)
+		if (s->api[i].socket && strcmp(s->api[i].socket, socket) == 0 && strncmp(s->api[i].what, "cri:", 4) == 0)
+			return;
+	r = ct_cri_query(socket, &copts, &reply, &why);
+	if (r == -EOPNOTSUPP) {
+		/* gRPC, but no CRI here (docker's own containerd): nothing to say. */
+		free(why);
+		return;
+	}
+	if (r < 0) {
+		add_reply(s, "cri:version", socket, r, why, NULL, 0, NULL);
+		ct_debug("runtime", "CRI on %s: %s", socket, why ? why : strerror(-r));
+		free(why);
+		return;
+	}
+	add_reply(s, "cri:version", socket, 0, NULL, (const char *)reply.version.data, reply.version.len,
+		  ct_cri_api_name(reply.api));
+	add_reply(s, "cri:pods", socket, 0, NULL, (const char *)reply.pods.data, reply.pods.len,
+		  ct_cri_api_name(reply.api));
+	add_reply(s, "cri:containers", socket, 0, NULL, (const char *)reply.containers.data, reply.containers.len,
+		  ct_cri_api_name(reply.api));
+	ct_cri_reply_clear(&reply);
 }
 
 /* dockerd's --data-root (default /var/lib/docker), from its argv. */
@@ -445,8 +480,21 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 		    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
 			continue;
 		sock = engine_socket_path(s, i, &roles[i], "containerd.sock");
-		if (sock)
-			query_containerd(s, sock, opts);
+		/* A containerd that did not answer is not asked again for its CRI:
+		 * a hung engine costs one timeout, not two. */
+		if (sock && query_containerd(s, sock, opts) == 0)
+			query_cri(s, sock, opts);
+	}
+	/* CRI-O: its CRI socket is its only API. */
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_proc *p = &s->procs[i];
+		const char *sock;
+
+		if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_CRIO ||
+		    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
+			continue;
+		sock = engine_socket_path(s, i, &roles[i], "crio.sock");
+		query_cri(s, sock ? sock : CT_CRI_CRIO_SOCKET, opts);
 	}
 }
 
@@ -514,6 +562,11 @@ static void read_state_root(struct ct_snapshot *s, const char *root, const char 
 			continue;
 		r = ct_read_fd(ffd, MAX_STATE_FILE, &buf, &len, &trunc);
 		add_file(s, path, r < 0 ? r : trunc ? -EFBIG : 0, r < 0 || trunc ? NULL : buf, len);
+		/* exec.fifo exists while the container is created, not started. */
+		snprintf(rel, sizeof(rel), "%s/exec.fifo", de->d_name);
+		if (faccessat(dirfd(d), rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    snprintf(path, sizeof(path), "%s/%s", root, rel) < (int)sizeof(path))
+			add_file(s, path, 0, "", 0);
 	}
 }
 

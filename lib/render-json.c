@@ -125,6 +125,9 @@ static struct json_object *proc_object(const struct ct_model *m, const struct ct
 			role = ct_role_name(CT_ROLE_CONTAINER);
 		json_object_object_add(o, "role", role ? json_object_new_string(role) : NULL);
 		json_object_object_add(o, "container", c >= 0 ? ct_json_str(w->containers[c].rec.id) : NULL);
+		/* ids are unique per engine namespace only (containerd namespaces, lxcpaths) */
+		json_object_object_add(o, "container_namespace",
+				       c >= 0 ? ct_json_str(w->containers[c].rec.engine_ns) : NULL);
 		json_object_object_add(o, "logical_parent", w->parent[idx] != CT_NONE ?
 				       json_object_new_int(m->snap->procs[w->parent[idx]].pid) : NULL);
 		a = json_object_new_array();

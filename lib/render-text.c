@@ -118,7 +118,7 @@ static char *container_cell(const struct ct_world *w, const struct ct_container 
 			ct_buf_puts(&b, ", ");
 		}
 		ct_buf_puts(&b, ct_engine_kind_name(ct->rec.engine));
-		if (ct->rec.engine_ns && ct->rec.engine != CT_ENGINE_DOCKER) {
+		if (ct->rec.engine_ns && ct->rec.engine == CT_ENGINE_CONTAINERD) {
 			ct_buf_putc(&b, '/');
 			ct_escape_term(&b, ct->rec.engine_ns, strlen(ct->rec.engine_ns));
 		}
@@ -222,10 +222,10 @@ static char *cell_text(const struct ct_model *m, const struct ct_world *w, size_
 	case CT_COL_CONTAINER:
 		if (c >= 0) {
 			container_label(&w->containers[c], &b);
-		} else if (w && w->proxy_of[idx] >= 0) {
+		} else if (w && w->serves[idx] >= 0) {
 			/* a docker-proxy: the container it forwards to */
 			ct_buf_puts(&b, "->");
-			container_label(&w->containers[w->proxy_of[idx]], &b);
+			container_label(&w->containers[w->serves[idx]], &b);
 		}
 		break;
 	case CT_COL_CID:

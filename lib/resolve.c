@@ -13,6 +13,7 @@
 
 #include "collect-runtime.h"
 #include "engine-containerd.h"
+#include "engine-cri.h"
 #include "engine-docker.h"
 #include "jsonutil.h"
 #include "resolve.h"
@@ -320,8 +321,12 @@ static void containers_from_supervisors(struct ct_world *w)
 
 		if (!is_long_lived_shim(r) && !monitor)
 			continue;
-		if (monitor)
-			c = upsert_container(w, r->name, NULL, CT_ENGINE_LXC, "lxc-monitor-argv");
+		if (monitor) {
+			/* The same name may run under two lxcpaths: the path is its namespace. */
+			const char *lxcpath = r->root ? ct_arena_strndup(&w->arena, r->root, r->root_len) : NULL;
+
+			c = upsert_container(w, r->name, lxcpath, CT_ENGINE_LXC, "lxc-monitor-argv");
+		}
 		else if (r->id)
 			c = upsert_container(w, r->id, r->engine_ns, shim_engine(r),
 					     r->shim == CT_SHIM_CONMON ? "conmon-argv" : "shim-argv");
@@ -349,6 +354,22 @@ static void containers_from_supervisors(struct ct_world *w)
  * container's id and its init's pid and start time.  A pid whose start time
  * differs is another process now: the state is stale, not the container's.
  */
+/* ROOT/ID/exec.fifo exists exactly while a runc or crun container is
+ * created and not started. */
+static bool has_exec_fifo(const struct ct_snapshot *s, const char *state_path)
+{
+	const char *slash = strrchr(state_path, '/');
+	size_t dl = slash ? (size_t)(slash - state_path) : 0;
+
+	for (size_t f = 0; f < s->n_files && dl; f++) {
+		const char *p = s->files[f].path;
+
+		if (s->files[f].error == 0 && strncmp(p, state_path, dl) == 0 && strcmp(p + dl, "/exec.fifo") == 0)
+			return true;
+	}
+	return false;
+}
+
 static void containers_from_state(struct ct_world *w)
 {
 	const struct ct_snapshot *s = w->snap;
@@ -418,12 +439,16 @@ static void containers_from_state(struct ct_world *w)
 		}
 		set_str(&w->containers[c].rec.runtime, crun ? "crun" : "runc");
 		k = ct_snapshot_find(s, (int)pid);
-		if (k >= 0 && (!start || s->procs[k].start_time == start)) {
+		if (k >= 0 && (!start || s->procs[k].start_time == start) &&
+		    (s->procs[k].state == 'Z' || s->procs[k].state == 'X')) {
+			/* Dead, not yet reaped: stopped, as runc and crun say. */
+			set_str(&w->containers[c].rec.status, "stopped");
+		} else if (k >= 0 && (!start || s->procs[k].start_time == start)) {
 			w->containers[c].rec.init_pid = (int)pid;
 			/* Created, not started: runc init waits, blocked, for "runc start".
 			 * (state.json has no status: an engine's own word on paused and
 			 * running wins, so only runtime-run containers get one here.) */
-			if (w->roles[k].role == CT_ROLE_RUNTIME_INIT)
+			if (w->roles[k].role == CT_ROLE_RUNTIME_INIT || has_exec_fifo(s, sf->path))
 				set_str(&w->containers[c].rec.status, "created");
 			else if (!managed)
 				set_str(&w->containers[c].rec.status, "running");
@@ -479,6 +504,16 @@ static void containers_from_docker_records(struct ct_world *w)
 	}
 }
 
+static bool under_lxc_monitor(const struct ct_world *w, size_t i)
+{
+	size_t a = kparent(w->snap, i);
+
+	for (unsigned hops = 0; a != CT_NONE && hops < 64; hops++, a = kparent(w->snap, a))
+		if (w->roles[a].role == CT_ROLE_ENGINE && w->roles[a].engine == CT_ENGINE_LXC)
+			return true;
+	return false;
+}
+
 /* Containers named only by their cgroup path. */
 static void containers_from_cgroups(struct ct_world *w)
 {
@@ -490,6 +525,10 @@ static void containers_from_cgroups(struct ct_world *w)
 		char id[129];
 
 		if (!cg || (s->procs[i].flags & CT_PROC_THREAD) || !id_from_cgroup(cg, id, sizeof(id), &engine))
+			continue;
+		/* LXC names its cgroup lxc.payload.NAME-1 when NAME is taken: the
+		 * monitor above the process names the container, not the cgroup. */
+		if (engine == CT_ENGINE_LXC && under_lxc_monitor(w, i))
 			continue;
 		upsert_container(w, id, NULL, engine, "cgroup-path");
 	}
@@ -596,7 +635,7 @@ static void assign_members(struct ct_world *w)
 		ssize_t c;
 
 		if (!cg || (s->procs[i].flags & CT_PROC_THREAD) || w->roles[i].role == CT_ROLE_SHIM ||
-		    !id_from_cgroup(cg, id, sizeof(id), &e))
+		    !id_from_cgroup(cg, id, sizeof(id), &e) || e == CT_ENGINE_LXC)
 			continue;
 		c = find_container_by_id(w, id);
 		if (c >= 0)
@@ -679,6 +718,12 @@ static void pods_from_bundles(struct ct_world *w)
 			struct ct_container *ct = &w->containers[c];
 			const char *type = annotation(ann, "io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType");
 			const char *sandbox = annotation(ann, "io.kubernetes.cri.sandbox-id", "io.kubernetes.cri-o.SandboxID");
+			const char *manager = annotation(ann, "io.container.manager", NULL);
+
+			/* podman writes CRI-O's annotations too, with its infra
+			 * container's id as SandboxID: its pod id is in the cgroup. */
+			if (manager && strcmp(manager, "libpod") == 0)
+				type = sandbox = NULL;
 
 			if (type && strcmp(type, "sandbox") == 0 && !sandbox)
 				sandbox = ct->rec.id;
@@ -949,6 +994,93 @@ static void merge_containerd(struct ct_world *w, const char *socket, ssize_t e)
 	ct_containerd_reply_clear(&reply);
 }
 
+/* The CRI's view from one socket: Kubernetes names, pods and statuses. */
+static void merge_cri(struct ct_world *w, const char *socket)
+{
+	const struct ct_snapshot *s = w->snap;
+	struct ct_cri_reply reply = { 0 };
+	struct ct_cri_pods pods = { 0 };
+	struct ct_container_list l = { 0 };
+	enum ct_engine_kind kind;
+	ssize_t e;
+	char *why = NULL;
+
+	for (size_t i = 0; i < s->n_api; i++) {
+		const struct ct_api_reply *r = &s->api[i];
+		struct ct_cri_blob *b = NULL;
+
+		if (!r->data || !same_socket(r->socket, socket) || strncmp(r->what, "cri:", 4) != 0)
+			continue;
+		if (strcmp(r->what, "cri:version") == 0)
+			b = &reply.version;
+		else if (strcmp(r->what, "cri:pods") == 0)
+			b = &reply.pods;
+		else if (strcmp(r->what, "cri:containers") == 0)
+			b = &reply.containers;
+		if (b && !b->data) {
+			b->data = (uint8_t *)xmemdup0(r->data, r->len);
+			b->len = r->len;
+		}
+	}
+	if (ct_cri_parse(&reply, &l, &pods, &why) < 0) {
+		anomaly(w, "engine-bad-reply", 0, -1,
+			arena_printf(&w->arena, "the CRI on %s sent a reply we cannot read: %s", socket, why ? why : "?"));
+		goto out;
+	}
+	kind = ct_cri_engine_kind(pods.runtime_name);
+	e = engine_by_socket(w, kind, socket);
+	if (e >= 0) {
+		w->engines[e].reachable = true;
+		if (!w->engines[e].version && pods.runtime_version)
+			w->engines[e].version = arena_printf(&w->arena, "%s", pods.runtime_version);
+	}
+	for (size_t k = 0; k < l.n; k++) {
+		const struct ct_cri_pod *pod = k < pods.n_ctrs ? ct_cri_pods_find(&pods, pods.ctrs[k].pod_sandbox_id) : NULL;
+		const char *ns = kind == CT_ENGINE_CONTAINERD ? "k8s.io" : NULL;
+		ssize_t c;
+
+		l.recs[k].engine = kind;
+		if (ns && !l.recs[k].engine_ns)
+			l.recs[k].engine_ns = xstrdup(ns);
+		/* The CRI's image is often an image id; containerd's API names it better. */
+		c = find_container(w, l.recs[k].id, ns);
+		if (c >= 0 && w->containers[c].rec.image) {
+			free(l.recs[k].image);
+			l.recs[k].image = NULL;
+		}
+		merge_record(w, &l.recs[k]);
+		c = find_container(w, l.recs[k].id, ns);
+		if (c >= 0 && pod && !w->containers[c].pod.id) {
+			struct ct_container *ct = &w->containers[c];
+
+			ct->pod.id = ct_arena_strdup(&w->arena, pod->id);
+			ct->pod.name = pod->name ? ct_arena_strdup(&w->arena, pod->name) : NULL;
+			ct->pod.ns = pod->ns ? ct_arena_strdup(&w->arena, pod->ns) : NULL;
+			ct->pod.uid = pod->uid ? ct_arena_strdup(&w->arena, pod->uid) : NULL;
+			ct->pod.source = "cri-api";
+		}
+	}
+	/* Pause containers have no CRI record: their sandbox is their pod. */
+	for (size_t p = 0; p < pods.n_pods; p++) {
+		ssize_t c = find_container(w, pods.pods[p].id, kind == CT_ENGINE_CONTAINERD ? "k8s.io" : NULL);
+
+		if (c >= 0 && !w->containers[c].pod.id) {
+			struct ct_container *ct = &w->containers[c];
+
+			ct->pod.id = ct_arena_strdup(&w->arena, pods.pods[p].id);
+			ct->pod.name = pods.pods[p].name ? ct_arena_strdup(&w->arena, pods.pods[p].name) : NULL;
+			ct->pod.ns = pods.pods[p].ns ? ct_arena_strdup(&w->arena, pods.pods[p].ns) : NULL;
+			ct->pod.uid = pods.pods[p].uid ? ct_arena_strdup(&w->arena, pods.pods[p].uid) : NULL;
+			ct->pod.source = "cri-api";
+		}
+	}
+out:
+	free(why);
+	ct_container_list_clear(&l);
+	ct_cri_pods_clear(&pods);
+	ct_cri_reply_clear(&reply);
+}
+
 /* What the engines' APIs said (raw replies kept in the snapshot). */
 static void merge_api(struct ct_world *w)
 {
@@ -970,6 +1102,23 @@ static void merge_api(struct ct_world *w)
 			continue;
 		}
 		merge_containerd(w, r->socket, e);
+	}
+	for (size_t i = 0; i < s->n_api; i++) {
+		const struct ct_api_reply *r = &s->api[i];
+
+		if (strcmp(r->what, "cri:version") != 0)
+			continue;
+		if (r->error) {
+			ssize_t e = engine_by_socket(w, CT_ENGINE_CRIO, r->socket);
+
+			if (e >= 0) {
+				w->engines[e].reachable = false;
+				w->engines[e].error = r->message ? r->message :
+								   arena_printf(&w->arena, "%s", strerror(-r->error));
+			}
+			continue;
+		}
+		merge_cri(w, r->socket);
 	}
 
 	for (size_t i = 0; i < s->n_api; i++) {
@@ -1059,6 +1208,7 @@ static void link_parents(struct ct_world *w)
 		    w->containers[c].shim < 0 || (size_t)w->containers[c].shim == i)
 			continue;
 		w->parent[i] = (size_t)w->containers[c].shim;
+		w->serves[i] = c;
 		w->evidence[i] = arena_printf(&w->arena, "a second %s for container %.12s: an exec session's",
 					      r->shim == CT_SHIM_CONMON_EXEC || r->shim == CT_SHIM_CONMON ? "conmon" : "shim",
 					      w->containers[c].rec.id);
@@ -1252,7 +1402,7 @@ static void find_anomalies(struct ct_world *w)
 			w->evidence[i] = arena_printf(&w->arena, "forwards %s:%d to %s:%d, container %.12s (%s)",
 						      r->host_ip ? r->host_ip : "*", r->host_port, r->container_ip,
 						      r->container_port, ct->rec.id, how);
-			w->proxy_of[i] = target;
+			w->serves[i] = target;
 			for (size_t k = 0; k < ct->rec.n_ports; k++) {
 				struct ct_port *pt = &ct->rec.ports[k];
 
@@ -1293,10 +1443,10 @@ struct ct_world *ct_world_new(const struct ct_snapshot *s)
 	w->parent = xcalloc(n, sizeof(*w->parent));
 	w->evidence = xcalloc(n, sizeof(*w->evidence));
 	w->container = xmalloc(n * sizeof(*w->container));
-	w->proxy_of = xmalloc(n * sizeof(*w->proxy_of));
+	w->serves = xmalloc(n * sizeof(*w->serves));
 	for (size_t i = 0; i < s->n_procs; i++) {
 		w->container[i] = -1;
-		w->proxy_of[i] = -1;
+		w->serves[i] = -1;
 		if (!(s->procs[i].flags & CT_PROC_THREAD))
 			ct_classify(&s->procs[i], &w->roles[i]);
 	}
@@ -1337,7 +1487,7 @@ struct ct_world *ct_world_free(struct ct_world *w)
 	free(w->parent);
 	free(w->evidence);
 	free(w->container);
-	free(w->proxy_of);
+	free(w->serves);
 	ct_arena_free(&w->arena);
 	free(w);
 	return NULL;

@@ -53,7 +53,8 @@ struct ct_world {
 	size_t *parent;			/* per process: logical parent index, or CT_NONE */
 	const char **evidence;		/* per process: why that parent; NULL: the kernel's ppid */
 	ssize_t *container;		/* per process: container index, or -1 */
-	ssize_t *proxy_of;		/* per process: the container a docker-proxy serves, or -1 */
+	ssize_t *serves;		/* per process: the container a docker-proxy or an exec
+					 * session's shim or conmon serves from outside, or -1 */
 	struct ct_container *containers;
 	size_t n_containers;
 	struct ct_engine_info *engines;
