@@ -15,6 +15,7 @@
 #include "engine-containerd.h"
 #include "engine-cri.h"
 #include "engine-docker.h"
+#include "jsonutil.h"
 #include "roles.h"
 #include "util.h"
 
@@ -639,6 +640,51 @@ static bool id_in_cgroup(const char *cg, char *ret, size_t size)
 }
 
 /*
+ * Is a runtime-run container paused?  Its state file does not say: the
+ * freezer does.  For each runc/crun state read, the init's freezer cgroup
+ * (v1 freezer.state, or cgroup.freeze on cgroup2) joins the snapshot.
+ */
+static void read_freezers(struct ct_snapshot *s, size_t first_file)
+{
+	size_t n_files = s->n_files;
+
+	for (size_t f = first_file; f < n_files; f++) {
+		const char *path = s->files[f].path, *slash = strrchr(path, '/');
+		bool crun = slash && strcmp(slash, "/status") == 0;
+		struct json_object *root = NULL;
+		const char *why;
+		uint64_t pid;
+		ssize_t k;
+
+		if (!s->files[f].data || !slash || (strcmp(slash, "/state.json") != 0 && !crun) ||
+		    ct_json_parse_buf(s->files[f].data, s->files[f].len, &root, &why) < 0)
+			continue;
+		if (ct_json_get_u64(ct_json_get(root, crun ? "pid" : "init_process_pid"), &pid) < 0 ||
+		    pid > INT32_MAX || (k = ct_snapshot_find(s, (int)pid)) < 0) {
+			json_object_put(root);
+			continue;
+		}
+		json_object_put(root);
+		for (size_t i = 0; i < s->procs[k].n_cgroups; i++) {
+			const struct ct_cgroup_line *l = &s->procs[k].cgroups[i];
+			char fpath[4096];
+			bool v2 = l->hierarchy == 0 && !l->controllers[0];
+
+			if (!v2 && !strstr(l->controllers, "freezer"))
+				continue;
+			if (strstr(l->path, "/../") || strncmp(l->path, "/", 1) != 0)
+				continue;
+			if (snprintf(fpath, sizeof(fpath), "%s%s/%s",
+				     v2 ? (s->host.cgroup_mode == CT_CGROUP_UNIFIED ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified") :
+					  "/sys/fs/cgroup/freezer",
+				     strcmp(l->path, "/") == 0 ? "" : l->path, v2 ? "cgroup.freeze" : "freezer.state") <
+			    (int)sizeof(fpath))
+				read_one_file(s, fpath);
+		}
+	}
+}
+
+/*
  * The OCI bundles' config.json: their annotations name the pod (CRI) and the
  * group of containers sharing a shim.  conmon names its bundle (-b); a v2
  * shim runs in the bundle of the container it was started for, and the
@@ -702,7 +748,7 @@ void ct_collect_state(struct ct_snapshot *s, const struct ct_role_info *roles)
 		{ "/run/containerd/runc", "state.json", 1 },
 	};
 	const char *seen[MAX_STATE_DIRS];
-	size_t n_seen = 0;
+	size_t n_seen = 0, first = s->n_files;
 
 	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
 		read_state_root(s, defaults[i].root, defaults[i].name, defaults[i].depth);
@@ -727,5 +773,6 @@ void ct_collect_state(struct ct_snapshot *s, const struct ct_role_info *roles)
 		seen[n_seen++] = ct_arena_strdup(&s->arena, root);
 		read_state_root(s, root, r->engine == CT_ENGINE_CRUN ? "status" : "state.json", 0);
 	}
+	read_freezers(s, first);
 	read_bundles(s, roles);
 }

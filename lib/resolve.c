@@ -354,6 +354,32 @@ static void containers_from_supervisors(struct ct_world *w)
  * container's id and its init's pid and start time.  A pid whose start time
  * differs is another process now: the state is stale, not the container's.
  */
+/* Is the process's freezer cgroup frozen (v1 freezer.state FROZEN or
+ * FREEZING, cgroup2 cgroup.freeze 1), as read next to its state? */
+static bool frozen(const struct ct_snapshot *s, const struct ct_proc *p)
+{
+	for (size_t i = 0; i < p->n_cgroups; i++) {
+		const struct ct_cgroup_line *l = &p->cgroups[i];
+		bool v2 = l->hierarchy == 0 && !l->controllers[0];
+		const char *leaf = v2 ? "/cgroup.freeze" : "/freezer.state";
+		size_t pl = strlen(l->path), ll = strlen(leaf);
+
+		if (!v2 && !strstr(l->controllers, "freezer"))
+			continue;
+		for (size_t f = 0; f < s->n_files; f++) {
+			const char *fp = s->files[f].path, *d = s->files[f].data;
+			size_t fl = strlen(fp);
+
+			if (!d || fl < pl + ll || strcmp(fp + fl - ll, leaf) != 0 ||
+			    (strcmp(l->path, "/") != 0 && strncmp(fp + fl - ll - pl, l->path, pl) != 0))
+				continue;
+			if ((v2 && d[0] == '1') || (!v2 && (strncmp(d, "FROZEN", 6) == 0 || strncmp(d, "FREEZING", 8) == 0)))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* ROOT/ID/exec.fifo exists exactly while a runc or crun container is
  * created and not started. */
 static bool has_exec_fifo(const struct ct_snapshot *s, const char *state_path)
@@ -450,6 +476,8 @@ static void containers_from_state(struct ct_world *w)
 			 * running wins, so only runtime-run containers get one here.) */
 			if (w->roles[k].role == CT_ROLE_RUNTIME_INIT || has_exec_fifo(s, sf->path))
 				set_str(&w->containers[c].rec.status, "created");
+			else if (!managed && frozen(s, &s->procs[k]))
+				set_str(&w->containers[c].rec.status, "paused");
 			else if (!managed)
 				set_str(&w->containers[c].rec.status, "running");
 		} else {
