@@ -8,6 +8,8 @@
  * process on the host.
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <curl/curl.h>
 #include <sys/stat.h>
 #include <string.h>
 
@@ -425,11 +427,60 @@ static void read_docker_records(struct ct_snapshot *s, const struct ct_role_info
 	}
 }
 
+/*
+ * One engine to ask.  Engines are asked in parallel, one thread each, so
+ * that a hung engine (or one hung behind another: dockerd waits on its
+ * containerd) costs the timeout once, not once per engine.  Each thread
+ * writes into a scratch snapshot of its own; the replies join the real one
+ * afterwards, in a fixed order.
+ */
+struct engine_job {
+	const char *kind; /* "docker", "podman", "containerd" (and its CRI), "cri" */
+	char *socket;
+	const struct ct_engine_opts *opts;
+	struct ct_snapshot scratch;
+	pthread_t thread;
+	bool started;
+};
+
+static void *engine_job_run(void *arg)
+{
+	struct engine_job *j = arg;
+
+	if (strcmp(j->kind, "docker") == 0 || strcmp(j->kind, "podman") == 0)
+		query_docker(&j->scratch, j->kind, j->socket, j->opts);
+	else if (strcmp(j->kind, "containerd") == 0) {
+		/* A containerd that did not answer is not asked again for its CRI. */
+		if (query_containerd(&j->scratch, j->socket, j->opts) == 0)
+			query_cri(&j->scratch, j->socket, j->opts);
+	} else
+		query_cri(&j->scratch, j->socket, j->opts);
+	return NULL;
+}
+
+static void add_job(struct engine_job **jobs, size_t *n, const char *kind, const char *socket,
+		    const struct ct_engine_opts *opts)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*jobs)[i].socket, socket) == 0 && strcmp((*jobs)[i].kind, kind) == 0)
+			return;
+	*jobs = xreallocarray(*jobs, *n + 1, sizeof(**jobs));
+	(*jobs)[*n] = (struct engine_job){ .kind = kind, .socket = xstrdup(socket), .opts = opts };
+	(*n)++;
+}
+
+static bool host_mnt(const struct ct_snapshot *s, const struct ct_proc *p)
+{
+	return !ct_ns_known(&p->ns[CT_NS_MNT]) || ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT]);
+}
+
 void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 			const struct ct_engine_opts *opts)
 {
 	struct ct_docker_sockets socks = { 0 };
 	struct ct_docker_opts dopts = { .socket_override = opts->docker_socket };
+	struct engine_job *jobs = NULL;
+	size_t n_jobs = 0;
 	bool any_dockerd = false;
 
 	if (opts->no_api)
@@ -440,8 +491,7 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 
 			/* Only the host's own dockerds: a process named dockerd in a
 			 * container would point us at paths of its own mount namespace. */
-			if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_DOCKER ||
-			    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
+			if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_DOCKER || !host_mnt(s, p))
 				continue;
 			any_dockerd = true;
 			ct_docker_sockets_from_argv((const char *const *)p->argv, p->argc, &socks);
@@ -451,8 +501,55 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 	if (opts->docker_socket || any_dockerd || getenv("DOCKER_HOST"))
 		ct_docker_socket_candidates(&dopts, getenv("DOCKER_HOST"), &socks);
 	for (size_t i = 0; i < socks.n; i++)
-		query_docker(s, "docker", socks.paths[i], opts);
+		add_job(&jobs, &n_jobs, "docker", socks.paths[i], opts);
 	ct_docker_sockets_clear(&socks);
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_role_info *r = &roles[i];
+		const char *sock;
+
+		if (r->role != CT_ROLE_ENGINE || !host_mnt(s, &s->procs[i]))
+			continue;
+		switch (r->engine) {
+		case CT_ENGINE_PODMAN: /* podman system service: the Docker-compatible API */
+			add_job(&jobs, &n_jobs, "podman", r->socket ? r->socket : "/run/podman/podman.sock", opts);
+			break;
+		case CT_ENGINE_CONTAINERD: /* every containerd, on the socket it holds */
+			sock = engine_socket_path(s, i, r, "containerd.sock");
+			if (sock)
+				add_job(&jobs, &n_jobs, "containerd", sock, opts);
+			break;
+		case CT_ENGINE_CRIO: /* CRI-O: its CRI socket is its only API */
+			sock = engine_socket_path(s, i, r, "crio.sock");
+			add_job(&jobs, &n_jobs, "cri", sock ? sock : CT_CRI_CRIO_SOCKET, opts);
+			break;
+		default:
+			break;
+		}
+	}
+
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread uses libcurl */
+	for (size_t k = 0; k < n_jobs; k++)
+		jobs[k].started = pthread_create(&jobs[k].thread, NULL, engine_job_run, &jobs[k]) == 0;
+	for (size_t k = 0; k < n_jobs; k++) {
+		struct ct_snapshot *x = &jobs[k].scratch;
+
+		if (jobs[k].started)
+			pthread_join(jobs[k].thread, NULL);
+		else
+			engine_job_run(&jobs[k]); /* no thread to be had: ask it here */
+		for (size_t a = 0; a < x->n_api; a++) {
+			const struct ct_api_reply *r = &x->api[a];
+
+			add_reply(s, r->what, r->socket, r->error, r->message, r->data, r->len, r->meta);
+		}
+		ct_arena_free(&x->arena);
+		free(x->api);
+		free(jobs[k].socket);
+	}
+	free(jobs);
+
+	/* dockerd did not answer: its own records still name its containers. */
 	for (size_t a = 0; a < s->n_api; a++) {
 		if (strncmp(s->api[a].what, "docker:", 7) != 0 || !s->api[a].error)
 			continue;
@@ -460,42 +557,6 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 			if (roles[i].role == CT_ROLE_ENGINE && roles[i].engine == CT_ENGINE_DOCKER)
 				read_docker_records(s, roles, docker_data_root(&s->procs[i]));
 		break;
-	}
-
-	/* podman system service: its Docker-compatible API on its socket. */
-	for (size_t i = 0; i < s->n_procs; i++) {
-		const struct ct_proc *p = &s->procs[i];
-
-		if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_PODMAN ||
-		    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
-			continue;
-		query_docker(s, "podman", roles[i].socket ? roles[i].socket : "/run/podman/podman.sock", opts);
-	}
-
-	/* Every containerd of the host's mount namespace, on the socket it holds. */
-	for (size_t i = 0; i < s->n_procs; i++) {
-		const struct ct_proc *p = &s->procs[i];
-		const char *sock;
-
-		if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_CONTAINERD ||
-		    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
-			continue;
-		sock = engine_socket_path(s, i, &roles[i], "containerd.sock");
-		/* A containerd that did not answer is not asked again for its CRI:
-		 * a hung engine costs one timeout, not two. */
-		if (sock && query_containerd(s, sock, opts) == 0)
-			query_cri(s, sock, opts);
-	}
-	/* CRI-O: its CRI socket is its only API. */
-	for (size_t i = 0; i < s->n_procs; i++) {
-		const struct ct_proc *p = &s->procs[i];
-		const char *sock;
-
-		if (roles[i].role != CT_ROLE_ENGINE || roles[i].engine != CT_ENGINE_CRIO ||
-		    (ct_ns_known(&p->ns[CT_NS_MNT]) && !ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT])))
-			continue;
-		sock = engine_socket_path(s, i, &roles[i], "crio.sock");
-		query_cri(s, sock ? sock : CT_CRI_CRIO_SOCKET, opts);
 	}
 }
 

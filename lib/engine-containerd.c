@@ -94,77 +94,6 @@ const char *ct_containerd_task_status_name(int status)
 	return status >= 0 && (size_t)status < ARRAY_SIZE(names) ? names[status] : "unknown";
 }
 
-/*
- * protobuf-c allocates a C struct per submessage and map entry: a 2-byte
- * empty entry on the wire costs ~50 bytes decoded.  A budget proportional
- * to the input keeps a hostile message from turning 16 MiB into gigabytes
- * (real replies, mostly strings and spec JSON, need 1-2x their size; see
- * CTRTREE_DEBUG=containerd).  Running out of memory for real still aborts,
- * as xmalloc() does, so a failed unpack means a bad or hostile message.
- */
-struct pb_budget {
-	ProtobufCAllocator alloc;
-	size_t left;
-	bool exceeded;
-};
-
-static void *pb_alloc(void *data, size_t size)
-{
-	struct pb_budget *b = data;
-
-	if (size > b->left) {
-		b->exceeded = true;
-		return NULL;
-	}
-	b->left -= size;
-	return xmalloc(size);
-}
-
-static void pb_free(void *data, void *p)
-{
-	free(p);
-}
-
-static void pb_budget_init(struct pb_budget *b, size_t len)
-{
-	b->alloc = (ProtobufCAllocator){ .alloc = pb_alloc, .free = pb_free, .allocator_data = b };
-	b->left = (1u << 20) + (len > SIZE_MAX / 16 ? SIZE_MAX / 2 : len * 8);
-	b->exceeded = false;
-}
-
-/* Decode blob as desc; the message is freed with pb_free_msg(). */
-static int pb_unpack(const ProtobufCMessageDescriptor *desc, const struct ct_containerd_blob *blob,
-		     struct pb_budget *budget, ProtobufCMessage **ret, char **ret_error,
-		     const char *what)
-{
-	static const uint8_t empty[1];
-	ProtobufCMessage *m;
-	size_t budget0;
-
-	pb_budget_init(budget, blob->len);
-	budget0 = budget->left;
-	m = protobuf_c_message_unpack(desc, &budget->alloc, blob->len,
-				      blob->data ? blob->data : empty);
-	ct_debug("containerd", "%s: %s of %zu bytes: %zu bytes decoded%s", what, desc->short_name,
-		 blob->len, budget0 - budget->left, m ? "" : ", failed");
-	if (!m) {
-		if (budget->exceeded)
-			return ct_fail(ret_error, -EBADMSG,
-				    "%s: %s of %zu bytes decodes to too much memory", what,
-				    desc->short_name, blob->len);
-		return ct_fail(ret_error, -EBADMSG, "%s: malformed %s (%zu bytes)", what,
-			    desc->short_name, blob->len);
-	}
-	*ret = m;
-	return 0;
-}
-
-static void pb_free_msg(ProtobufCMessage *m, struct pb_budget *budget)
-{
-	if (m)
-		protobuf_c_message_free_unpacked(m, &budget->alloc);
-}
-
 /* -------------------------------------------------------------------------
  * The query.
  */
@@ -211,12 +140,12 @@ static int call(struct ct_grpc_channel *ch, const char *method, const char *ns,
 static int namespace_names(const struct ct_containerd_blob *blob, char ***ret, char **ret_error)
 {
 	_cleanup_(strv_freep) char **names = NULL;
-	struct pb_budget budget;
+	struct ct_pb_budget budget;
 	ProtobufCMessage *m;
 	Ctcd__ListNamespacesResponse *resp;
 	int r;
 
-	r = pb_unpack(&ctcd__list_namespaces_response__descriptor, blob, &budget, &m, ret_error,
+	r = ct_pb_unpack(&ctcd__list_namespaces_response__descriptor, blob->data, blob->len, &budget, &m, ret_error,
 		      "Namespaces.List");
 	if (r < 0)
 		return r;
@@ -228,13 +157,13 @@ static int namespace_names(const struct ct_containerd_blob *blob, char ***ret, c
 		if (!ct_containerd_namespace_valid(name)) {
 			_cleanup_free_ char *esc = escape_dup(name);
 
-			pb_free_msg(m, &budget);
+			ct_pb_free_msg(m, &budget);
 			return ct_fail(ret_error, -EBADMSG,
 				    "Namespaces.List: invalid namespace name \"%s\"", esc);
 		}
 		names[i] = xstrdup(name);
 	}
-	pb_free_msg(m, &budget);
+	ct_pb_free_msg(m, &budget);
 	*ret = TAKE_PTR(names);
 	return 0;
 }
@@ -411,7 +340,7 @@ static int parse_namespace(const struct ct_containerd_ns_reply *nr, struct parse
 {
 	_cleanup_free_ char *what_c = NULL, *what_t = NULL, *esc = NULL;
 	_cleanup_free_ bool *used = NULL;
-	struct pb_budget bc, bt;
+	struct ct_pb_budget bc, bt;
 	ProtobufCMessage *mc = NULL, *mt = NULL;
 	Ctcd__ListContainersResponse *cs;
 	Ctcd__ListTasksResponse *ts;
@@ -421,14 +350,14 @@ static int parse_namespace(const struct ct_containerd_ns_reply *nr, struct parse
 	if (asprintf(&what_c, "Containers.List in namespace %s", esc) < 0 ||
 	    asprintf(&what_t, "Tasks.List in namespace %s", esc) < 0)
 		abort();
-	r = pb_unpack(&ctcd__list_containers_response__descriptor, &nr->containers, &bc, &mc,
+	r = ct_pb_unpack(&ctcd__list_containers_response__descriptor, nr->containers.data, nr->containers.len, &bc, &mc,
 		      ret_error, what_c);
 	if (r < 0)
 		return r;
-	r = pb_unpack(&ctcd__list_tasks_response__descriptor, &nr->tasks, &bt, &mt, ret_error,
+	r = ct_pb_unpack(&ctcd__list_tasks_response__descriptor, nr->tasks.data, nr->tasks.len, &bt, &mt, ret_error,
 		      what_t);
 	if (r < 0) {
-		pb_free_msg(mc, &bc);
+		ct_pb_free_msg(mc, &bc);
 		return r;
 	}
 	cs = (Ctcd__ListContainersResponse *)mc;
@@ -488,35 +417,35 @@ static int parse_namespace(const struct ct_containerd_ns_reply *nr, struct parse
 		rec = new_rec(o, nr->name, task_container(t), &x);
 		add_task(rec, x, t);
 	}
-	pb_free_msg(mc, &bc);
-	pb_free_msg(mt, &bt);
+	ct_pb_free_msg(mc, &bc);
+	ct_pb_free_msg(mt, &bt);
 	return 0;
 }
 
 static int parse_header(const struct ct_containerd_reply *r, struct ct_containerd_info *info,
 			char **ret_error)
 {
-	struct pb_budget budget;
+	struct ct_pb_budget budget;
 	ProtobufCMessage *m;
 	int ret;
 
 	if (r->version.data) {
 		Ctcd__VersionResponse *v;
 
-		ret = pb_unpack(&ctcd__version_response__descriptor, &r->version, &budget, &m,
+		ret = ct_pb_unpack(&ctcd__version_response__descriptor, r->version.data, r->version.len, &budget, &m,
 				ret_error, "Version");
 		if (ret < 0)
 			return ret;
 		v = (Ctcd__VersionResponse *)m;
 		info->version = dup_nonempty(v->version);
 		info->revision = dup_nonempty(v->revision);
-		pb_free_msg(m, &budget);
+		ct_pb_free_msg(m, &budget);
 	}
 	if (r->namespaces.data) {
 		Ctcd__ListNamespacesResponse *l;
 
-		ret = pb_unpack(&ctcd__list_namespaces_response__descriptor, &r->namespaces,
-				&budget, &m, ret_error, "Namespaces.List");
+		ret = ct_pb_unpack(&ctcd__list_namespaces_response__descriptor, r->namespaces.data,
+				   r->namespaces.len, &budget, &m, ret_error, "Namespaces.List");
 		if (ret < 0)
 			return ret;
 		l = (Ctcd__ListNamespacesResponse *)m;
@@ -531,7 +460,7 @@ static int parse_header(const struct ct_containerd_reply *r, struct ct_container
 				ct_kv_add(&dst->labels, &dst->n_labels, n->labels[j]->key,
 					  n->labels[j]->value);
 		}
-		pb_free_msg(m, &budget);
+		ct_pb_free_msg(m, &budget);
 	}
 	return 0;
 }

@@ -89,77 +89,6 @@ void ct_cri_reply_clear(struct ct_cri_reply *r)
 	*r = (struct ct_cri_reply){ 0 };
 }
 
-/*
- * protobuf-c allocates a C struct per submessage and map entry: a 2-byte
- * empty entry on the wire costs ~50 bytes decoded.  A budget proportional
- * to the input keeps a hostile message from turning 16 MiB into gigabytes;
- * real replies (label and annotation strings, mostly) need 2-3x their size
- * (CTRTREE_DEBUG=cri shows it).  Running out of memory for real still
- * aborts, as xmalloc() does, so a failed unpack means a bad or hostile
- * message.  The same scheme as lib/engine-containerd.c.
- */
-struct pb_budget {
-	ProtobufCAllocator alloc;
-	size_t left;
-	bool exceeded;
-};
-
-static void *pb_alloc(void *data, size_t size)
-{
-	struct pb_budget *b = data;
-
-	if (size > b->left) {
-		b->exceeded = true;
-		return NULL;
-	}
-	b->left -= size;
-	return xmalloc(size);
-}
-
-static void pb_free(void *data, void *p)
-{
-	free(p);
-}
-
-static void pb_budget_init(struct pb_budget *b, size_t len)
-{
-	b->alloc = (ProtobufCAllocator){ .alloc = pb_alloc, .free = pb_free, .allocator_data = b };
-	b->left = (1u << 20) + (len > SIZE_MAX / 16 ? SIZE_MAX / 2 : len * 8);
-	b->exceeded = false;
-}
-
-/* Decode blob as desc; the message is freed with pb_free_msg(). */
-static int pb_unpack(const ProtobufCMessageDescriptor *desc, const struct ct_cri_blob *blob,
-		     struct pb_budget *budget, ProtobufCMessage **ret, char **ret_error,
-		     const char *what)
-{
-	static const uint8_t empty[1];
-	ProtobufCMessage *m;
-	size_t budget0;
-
-	pb_budget_init(budget, blob->len);
-	budget0 = budget->left;
-	m = protobuf_c_message_unpack(desc, &budget->alloc, blob->len,
-				      blob->data ? blob->data : empty);
-	ct_debug("cri", "%s: %s of %zu bytes: %zu bytes decoded%s", what, desc->short_name,
-		 blob->len, budget0 - budget->left, m ? "" : ", failed");
-	if (!m) {
-		if (budget->exceeded)
-			return ct_fail(ret_error, -EBADMSG,
-				       "%s: %s of %zu bytes decodes to too much memory", what,
-				       desc->short_name, blob->len);
-		return ct_fail(ret_error, -EBADMSG, "%s: malformed %s (%zu bytes)", what,
-			       desc->short_name, blob->len);
-	}
-	*ret = m;
-	return 0;
-}
-
-static void pb_free_msg(ProtobufCMessage *m, struct pb_budget *budget)
-{
-	if (m)
-		protobuf_c_message_free_unpacked(m, &budget->alloc);
-}
 
 /* -------------------------------------------------------------------------
  * The query.
@@ -448,14 +377,14 @@ static bool *keep_first(const char *const *ids, size_t n, size_t **ret_sorted, s
 
 static int parse_version(const struct ct_cri_blob *blob, struct ct_cri_pods *p, char **ret_error)
 {
-	struct pb_budget budget;
+	struct ct_pb_budget budget;
 	ProtobufCMessage *m;
 	Ctcri__VersionResponse *v;
 	int r;
 
 	if (!blob->data)
 		return 0;
-	r = pb_unpack(&ctcri__version_response__descriptor, blob, &budget, &m, ret_error,
+	r = ct_pb_unpack(&ctcri__version_response__descriptor, blob->data, blob->len, &budget, &m, ret_error,
 		      "Version");
 	if (r < 0)
 		return r;
@@ -464,7 +393,7 @@ static int parse_version(const struct ct_cri_blob *blob, struct ct_cri_pods *p, 
 	p->runtime_name = dup_nonempty(v->runtime_name);
 	p->runtime_version = dup_nonempty(v->runtime_version);
 	p->runtime_api_version = dup_nonempty(v->runtime_api_version);
-	pb_free_msg(m, &budget);
+	ct_pb_free_msg(m, &budget);
 	return 0;
 }
 
@@ -473,7 +402,7 @@ static int parse_pods(const struct ct_cri_blob *blob, struct ct_cri_pods *p, cha
 	_cleanup_free_ const char **ids = NULL;
 	_cleanup_free_ bool *keep = NULL;
 	_cleanup_free_ size_t *pos = NULL;
-	struct pb_budget budget;
+	struct ct_pb_budget budget;
 	ProtobufCMessage *m;
 	Ctcri__ListPodSandboxResponse *l;
 	size_t kept;
@@ -481,7 +410,7 @@ static int parse_pods(const struct ct_cri_blob *blob, struct ct_cri_pods *p, cha
 
 	if (!blob->data)
 		return 0;
-	r = pb_unpack(&ctcri__list_pod_sandbox_response__descriptor, blob, &budget, &m, ret_error,
+	r = ct_pb_unpack(&ctcri__list_pod_sandbox_response__descriptor, blob->data, blob->len, &budget, &m, ret_error,
 		      "ListPodSandbox");
 	if (r < 0)
 		return r;
@@ -521,7 +450,7 @@ static int parse_pods(const struct ct_cri_blob *blob, struct ct_cri_pods *p, cha
 	}
 	for (size_t j = 0; j < kept; j++)
 		p->sorted[j] = pos[p->sorted[j]];
-	pb_free_msg(m, &budget);
+	ct_pb_free_msg(m, &budget);
 	return 0;
 }
 
@@ -543,7 +472,7 @@ static int parse_containers(const struct ct_cri_blob *blob, struct parse_out *o,
 {
 	_cleanup_free_ const char **ids = NULL;
 	_cleanup_free_ bool *keep = NULL;
-	struct pb_budget budget;
+	struct ct_pb_budget budget;
 	ProtobufCMessage *m;
 	Ctcri__ListContainersResponse *l;
 	size_t kept;
@@ -551,7 +480,7 @@ static int parse_containers(const struct ct_cri_blob *blob, struct parse_out *o,
 
 	if (!blob->data)
 		return 0;
-	r = pb_unpack(&ctcri__list_containers_response__descriptor, blob, &budget, &m, ret_error,
+	r = ct_pb_unpack(&ctcri__list_containers_response__descriptor, blob->data, blob->len, &budget, &m, ret_error,
 		      "ListContainers");
 	if (r < 0)
 		return r;
@@ -599,7 +528,7 @@ static int parse_containers(const struct ct_cri_blob *blob, struct parse_out *o,
 		x->image_ref = dup_nonempty(c->image_ref);
 		ADD_MAP(&x->annotations, &x->n_annotations, c->annotations, c->n_annotations);
 	}
-	pb_free_msg(m, &budget);
+	ct_pb_free_msg(m, &budget);
 	return 0;
 }
 

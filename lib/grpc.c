@@ -589,3 +589,52 @@ int ct_grpc_call(struct ct_grpc_channel *ch, const char *method, const char *con
 	*ret_len = mlen;
 	return 0;
 }
+
+/* ---- decoding under a budget (see grpc.h) ---- */
+
+static void *pb_alloc(void *data, size_t size)
+{
+	struct ct_pb_budget *b = data;
+
+	if (size > b->left) {
+		b->exceeded = true;
+		return NULL;
+	}
+	b->left -= size;
+	return xmalloc(size);
+}
+
+static void pb_free(void *data, void *p)
+{
+	free(p);
+}
+
+int ct_pb_unpack(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len,
+		 struct ct_pb_budget *budget, ProtobufCMessage **ret, char **ret_error, const char *what)
+{
+	static const uint8_t empty[1];
+	ProtobufCMessage *m;
+	size_t budget0;
+
+	budget->alloc = (ProtobufCAllocator){ .alloc = pb_alloc, .free = pb_free, .allocator_data = budget };
+	budget->left = (1u << 20) + (len > SIZE_MAX / 16 ? SIZE_MAX / 2 : len * 8);
+	budget->exceeded = false;
+	budget0 = budget->left;
+	m = protobuf_c_message_unpack(desc, &budget->alloc, len, data ? data : empty);
+	ct_debug("protobuf", "%s: %s of %zu bytes: %zu bytes decoded%s", what, desc->short_name, len,
+		 budget0 - budget->left, m ? "" : ", failed");
+	if (!m) {
+		if (budget->exceeded)
+			return ct_fail(ret_error, -EBADMSG, "%s: %s of %zu bytes decodes to too much memory", what,
+				       desc->short_name, len);
+		return ct_fail(ret_error, -EBADMSG, "%s: malformed %s (%zu bytes)", what, desc->short_name, len);
+	}
+	*ret = m;
+	return 0;
+}
+
+void ct_pb_free_msg(ProtobufCMessage *m, struct ct_pb_budget *budget)
+{
+	if (m)
+		protobuf_c_message_free_unpacked(m, &budget->alloc);
+}

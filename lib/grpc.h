@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
+#include <protobuf-c/protobuf-c.h>
 
 #define CT_GRPC_DEFAULT_TIMEOUT_MS 5000u
 /* containerd's own default limit for the messages it sends. */
@@ -102,5 +104,26 @@ int ct_grpc_status_to_errno(unsigned code);
  * about max bytes of decoded text.
  */
 char *ct_grpc_decode_message(const char *s, size_t len, size_t max);
+
+/*
+ * Decoding replies with protobuf-c under a memory budget.  protobuf-c
+ * allocates a C struct per submessage and map entry: a 2-byte empty entry
+ * on the wire costs ~50 bytes decoded.  A budget proportional to the input
+ * (1 MiB + 8x its size) keeps a hostile message from turning 16 MiB into
+ * gigabytes; real replies need 1-3x their size (CTRTREE_DEBUG=protobuf
+ * shows it).  Running out of memory for real still aborts, as xmalloc()
+ * does, so a failed unpack means a bad or hostile message.
+ */
+struct ct_pb_budget {
+	ProtobufCAllocator alloc;
+	size_t left;
+	bool exceeded;
+};
+
+/* Decode data as desc ("what" names the call in errors); free the message
+ * with ct_pb_free_msg() and the same budget.  0 or -EBADMSG. */
+int ct_pb_unpack(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len,
+		 struct ct_pb_budget *budget, ProtobufCMessage **ret, char **ret_error, const char *what);
+void ct_pb_free_msg(ProtobufCMessage *m, struct ct_pb_budget *budget);
 
 #endif
