@@ -762,6 +762,14 @@ static void read_bundles(struct ct_snapshot *s, const struct ct_role_info *roles
 		char path[4096], cwd[4096], link[64];
 		ssize_t n;
 
+		/* An LXC container's config: LXCPATH/NAME/config. */
+		if (r->role == CT_ROLE_ENGINE && r->engine == CT_ENGINE_LXC && r->root && r->name &&
+		    r->root[0] == '/' && !strchr(r->name, '/') && strcmp(r->name, "..") != 0) {
+			if (snprintf(path, sizeof(path), "%.*s/%s/config", (int)r->root_len, r->root, r->name) <
+			    (int)sizeof(path))
+				read_one_file(s, path);
+			continue;
+		}
 		if (r->role != CT_ROLE_SHIM || r->transient)
 			continue;
 		if (r->shim == CT_SHIM_CONMON && r->bundle && r->bundle[0] == '/') {
@@ -779,6 +787,9 @@ static void read_bundles(struct ct_snapshot *s, const struct ct_role_info *roles
 		if (snprintf(path, sizeof(path), "%s/config.json", cwd) >= (int)sizeof(path))
 			continue;
 		read_one_file(s, path);
+		/* containerd's task directory: init.pid names the container's init. */
+		if (snprintf(path, sizeof(path), "%s/init.pid", cwd) < (int)sizeof(path))
+			read_one_file(s, path);
 		/* The other containers this shim serves: its children, by the id in their cgroup. */
 		char *slash = strrchr(cwd, '/');
 		if (!slash || slash == cwd)

@@ -542,6 +542,43 @@ static bool under_lxc_monitor(const struct ct_world *w, size_t i)
 	return false;
 }
 
+/* LXCPATH/NAME/config of each LXC container: where it lives, its rootfs. */
+static void lxc_configs(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
+	for (size_t c = 0; c < w->n_containers; c++) {
+		struct ct_container *ct = &w->containers[c];
+		char want[4096];
+
+		if (ct->rec.engine != CT_ENGINE_LXC || !ct->rec.engine_ns ||
+		    snprintf(want, sizeof(want), "%s/%s/config", ct->rec.engine_ns, ct->rec.id) >= (int)sizeof(want))
+			continue;
+		for (size_t f = 0; f < s->n_files; f++) {
+			const struct ct_state_file *sf = &s->files[f];
+
+			if (!sf->data || strcmp(sf->path, want) != 0)
+				continue;
+			set_str(&ct->rec.bundle, want);
+			for (const char *l = sf->data; *l;) {
+				const char *nl = strchrnul(l, '\n'), *eq = memchr(l, '=', (size_t)(nl - l));
+
+				if (eq && strncmp(l, "lxc.rootfs.path", 15) == 0) {
+					const char *v = eq + 1;
+					char val[4096];
+
+					while (v < nl && *v == ' ')
+						v++;
+					snprintf(val, sizeof(val), "%.*s", (int)(nl - v), v);
+					ct_kv_add(&ct->rec.labels, &ct->rec.n_labels, "lxc.rootfs.path", val);
+					add_source(ct, "lxc-config");
+				}
+				l = *nl ? nl + 1 : nl;
+			}
+		}
+	}
+}
+
 /* Containers named only by their cgroup path. */
 static void containers_from_cgroups(struct ct_world *w)
 {
@@ -560,6 +597,28 @@ static void containers_from_cgroups(struct ct_world *w)
 			continue;
 		upsert_container(w, id, NULL, engine, "cgroup-path");
 	}
+}
+
+/* containerd's task directory .../NS/ID/init.pid, read beside the bundle. */
+static ssize_t init_from_task_dir(const struct ct_world *w, const struct ct_container *ct)
+{
+	const struct ct_snapshot *s = w->snap;
+	size_t il = strlen(ct->rec.id);
+
+	for (size_t f = 0; f < s->n_files; f++) {
+		const struct ct_state_file *sf = &s->files[f];
+		size_t pl = strlen(sf->path);
+		int pid;
+		ssize_t k;
+
+		if (!sf->data || pl < il + 10 || strcmp(sf->path + pl - 9, "/init.pid") != 0 ||
+		    strncmp(sf->path + pl - 9 - il, ct->rec.id, il) != 0 || sf->path[pl - 10 - il] != '/')
+			continue;
+		if (ct_parse_pid(sf->data, strcspn(sf->data, "\n"), &pid) < 0 || (k = ct_snapshot_find(s, pid)) < 0)
+			continue;
+		return k;
+	}
+	return -1;
 }
 
 /*
@@ -623,6 +682,8 @@ static void find_inits(struct ct_world *w)
 					break;
 				}
 		}
+		if (best < 0)
+			best = init_from_task_dir(w, ct);
 		if (best < 0 && !(ct->rec.status && strcmp(ct->rec.status, "stopped") == 0)) {
 			/* Oldest process of its cgroup (e.g. --pid host, no NSpid of 1). */
 			for (size_t i = 0; i < s->n_procs; i++) {
@@ -1484,6 +1545,7 @@ struct ct_world *ct_world_new(const struct ct_snapshot *s)
 	containers_from_state(w);
 	containers_from_docker_records(w);
 	containers_from_cgroups(w);
+	lxc_configs(w);
 	find_inits(w);
 	assign_members(w);
 	/* A thread belongs where its process does. */

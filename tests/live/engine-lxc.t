@@ -210,6 +210,9 @@ is "$(jq -c --arg n "$name" '[.containers[] | select(.name == $n or .id == $n)] 
 is "$(by_init "$init" '[.id, .name, .engine, .init_pid, .shim_pid]')" \
 	"$(jq -cn --arg n "$name" --argjson i "$init" --argjson m "$mon" '[$n, $n, "lxc", $i, $m]')" \
 	"$name: id and name $name, engine lxc, init_pid as lxc-info -p, shim_pid the monitor"
+is "$(by_init "$init" '[.bundle, .labels["lxc.rootfs.path"]]')" \
+	"$(jq -cn --arg b "$P1/$name/config" --arg r "$(sed -n 's/^lxc.rootfs.path = //p' "$P1/$name/config")" '[$b, $r]')" \
+	"$name: its config (LXCPATH/NAME/config) and the rootfs it names"
 st=$(by_init "$init" '.status')
 ok $([ "$st" = null ] || [ "$st" = '"running"' ]; echo $?) \
 	"$name: status null (no source tells) or running, as lxc-info says ($st)"
