@@ -84,6 +84,15 @@ static void add_source(struct ct_container *c, const char *source)
 		c->sources[c->n_sources++] = source;
 }
 
+/* A label the first source set keeps its value. */
+static void kv_add_once(struct ct_container_rec *r, const char *key, const char *value)
+{
+	for (size_t i = 0; i < r->n_labels; i++)
+		if (strcmp(r->labels[i].key, key) == 0)
+			return;
+	ct_kv_add(&r->labels, &r->n_labels, key, value);
+}
+
 static void set_str(char **dst, const char *src)
 {
 	if (!*dst && src && *src)
@@ -361,17 +370,21 @@ static bool frozen(const struct ct_snapshot *s, const struct ct_proc *p)
 	for (size_t i = 0; i < p->n_cgroups; i++) {
 		const struct ct_cgroup_line *l = &p->cgroups[i];
 		bool v2 = l->hierarchy == 0 && !l->controllers[0];
-		const char *leaf = v2 ? "/cgroup.freeze" : "/freezer.state";
-		size_t pl = strlen(l->path), ll = strlen(leaf);
+		char want[4096];
 
 		if (!v2 && !strstr(l->controllers, "freezer"))
 			continue;
+		/* The same path collect-runtime.c read. */
+		if (snprintf(want, sizeof(want), "%s%s/%s",
+			     v2 ? (s->host.cgroup_mode == CT_CGROUP_UNIFIED ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified") :
+				  "/sys/fs/cgroup/freezer",
+			     strcmp(l->path, "/") == 0 ? "" : l->path, v2 ? "cgroup.freeze" : "freezer.state") >=
+		    (int)sizeof(want))
+			continue;
 		for (size_t f = 0; f < s->n_files; f++) {
-			const char *fp = s->files[f].path, *d = s->files[f].data;
-			size_t fl = strlen(fp);
+			const char *d = s->files[f].data;
 
-			if (!d || fl < pl + ll || strcmp(fp + fl - ll, leaf) != 0 ||
-			    (strcmp(l->path, "/") != 0 && strncmp(fp + fl - ll - pl, l->path, pl) != 0))
+			if (!d || strcmp(s->files[f].path, want) != 0)
 				continue;
 			if ((v2 && d[0] == '1') || (!v2 && (strncmp(d, "FROZEN", 6) == 0 || strncmp(d, "FREEZING", 8) == 0)))
 				return true;
@@ -563,14 +576,14 @@ static void lxc_configs(struct ct_world *w)
 			for (const char *l = sf->data; *l;) {
 				const char *nl = strchrnul(l, '\n'), *eq = memchr(l, '=', (size_t)(nl - l));
 
-				if (eq && strncmp(l, "lxc.rootfs.path", 15) == 0) {
+				if (eq && strncmp(l, "lxc.rootfs.path", 15) == 0 && strspn(l + 15, " ") == (size_t)(eq - l - 15)) {
 					const char *v = eq + 1;
 					char val[4096];
 
 					while (v < nl && *v == ' ')
 						v++;
 					snprintf(val, sizeof(val), "%.*s", (int)(nl - v), v);
-					ct_kv_add(&ct->rec.labels, &ct->rec.n_labels, "lxc.rootfs.path", val);
+					kv_add_once(&ct->rec, "lxc.rootfs.path", val);
 					add_source(ct, "lxc-config");
 				}
 				l = *nl ? nl + 1 : nl;
@@ -829,7 +842,7 @@ static void pods_from_bundles(struct ct_world *w)
 			if ((v = annotation(ann, "io.kubernetes.cri.container-name", "io.kubernetes.container.name")))
 				set_str(&ct->rec.name, v);
 			if ((v = annotation(ann, "io.containerd.runc.v2.group", NULL)))
-				ct_kv_add(&ct->rec.labels, &ct->rec.n_labels, "io.containerd.runc.v2.group", v);
+				kv_add_once(&ct->rec, "io.containerd.runc.v2.group", v);
 			add_source(ct, "bundle-annotations");
 		}
 		json_object_put(root);
@@ -1198,8 +1211,12 @@ static void merge_api(struct ct_world *w)
 		if (strcmp(r->what, "cri:version") != 0)
 			continue;
 		if (r->error) {
-			ssize_t e = engine_by_socket(w, CT_ENGINE_CRIO, r->socket);
+			ssize_t e = -1;
 
+			/* Only a CRI-O's own socket: a containerd's CRI failing is not CRI-O's fault. */
+			for (size_t k = 0; k < w->n_engines; k++)
+				if (w->engines[k].kind == CT_ENGINE_CRIO && same_socket(w->engines[k].socket, r->socket))
+					e = (ssize_t)k;
 			if (e >= 0) {
 				w->engines[e].reachable = false;
 				w->engines[e].error = r->message ? r->message :
