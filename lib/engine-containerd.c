@@ -482,13 +482,7 @@ int ct_containerd_parse(const struct ct_containerd_reply *r, struct ct_container
 	}
 
 	/* Success: move the records over, nothing can fail from here. */
-	if (out.list.n) {
-		list->recs = xreallocarray(list->recs, list->n + out.list.n, sizeof(*list->recs));
-		memcpy(list->recs + list->n, out.list.recs, out.list.n * sizeof(*list->recs));
-		list->n += out.list.n;
-		free(out.list.recs);
-		out.list = (struct ct_container_list){ 0 };
-	}
+	ct_container_list_move(list, &out.list);
 	if (ret_info) {
 		info.ctrs = TAKE_PTR(out.ctrs);
 		info.n_ctrs = out.n_ctrs;

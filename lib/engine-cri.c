@@ -550,13 +550,7 @@ int ct_cri_parse(const struct ct_cri_reply *r, struct ct_container_list *out,
 		return ret;
 
 	/* Success: move the records over, nothing can fail from here. */
-	if (o.list.n) {
-		out->recs = xreallocarray(out->recs, out->n + o.list.n, sizeof(*out->recs));
-		memcpy(out->recs + out->n, o.list.recs, o.list.n * sizeof(*out->recs));
-		out->n += o.list.n;
-	}
-	free(o.list.recs);
-	o.list = (struct ct_container_list){ 0 };
+	ct_container_list_move(out, &o.list);
 	if (ret_pods) {
 		pods.ctrs = TAKE_PTR(o.ctrs);
 		pods.n_ctrs = o.n_ctrs;

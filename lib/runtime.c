@@ -58,3 +58,14 @@ void ct_kv_add(struct ct_kv **kv, size_t *n, const char *key, const char *value)
 	(*kv)[*n] = (struct ct_kv){ xstrdup(key), xstrdup(value ? value : "") };
 	(*n)++;
 }
+
+void ct_container_list_move(struct ct_container_list *dst, struct ct_container_list *src)
+{
+	if (src->n) {
+		dst->recs = xreallocarray(dst->recs, dst->n + src->n, sizeof(*dst->recs));
+		memcpy(dst->recs + dst->n, src->recs, src->n * sizeof(*dst->recs));
+		dst->n += src->n;
+	}
+	free(src->recs);
+	*src = (struct ct_container_list){ 0 };
+}
