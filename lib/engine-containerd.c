@@ -242,11 +242,7 @@ void ct_containerd_info_clear(struct ct_containerd_info *info)
 		struct ct_containerd_namespace *n = &info->namespaces[i];
 
 		free(n->name);
-		for (size_t j = 0; j < n->n_labels; j++) {
-			free(n->labels[j].key);
-			free(n->labels[j].value);
-		}
-		free(n->labels);
+		ct_kv_free(n->labels, n->n_labels);
 	}
 	free(info->namespaces);
 	for (size_t i = 0; i < info->n_ctrs; i++)
@@ -258,11 +254,6 @@ void ct_containerd_info_clear(struct ct_containerd_info *info)
 static void info_clearp(struct ct_containerd_info *info)
 {
 	ct_containerd_info_clear(info);
-}
-
-static char *dup_nonempty(const char *s)
-{
-	return s && *s ? xstrdup(s) : NULL;
 }
 
 /* A Timestamp in ns since the epoch; 0 when unset or out of range. */
@@ -374,19 +365,19 @@ static int parse_namespace(const struct ct_containerd_ns_reply *nr, struct parse
 			continue;
 		}
 		rec = new_rec(o, nr->name, c->id, &x);
-		rec->image = dup_nonempty(c->image);
+		rec->image = ct_strdup_nonempty(c->image);
 		if (c->runtime)
-			rec->runtime = dup_nonempty(c->runtime->name);
+			rec->runtime = ct_strdup_nonempty(c->runtime->name);
 		for (size_t j = 0; j < c->n_labels; j++)
 			ct_kv_add(&rec->labels, &rec->n_labels, c->labels[j]->key,
 				  c->labels[j]->value);
-		x->snapshotter = dup_nonempty(c->snapshotter);
-		x->snapshot_key = dup_nonempty(c->snapshot_key);
-		x->sandbox = dup_nonempty(c->sandbox);
+		x->snapshotter = ct_strdup_nonempty(c->snapshotter);
+		x->snapshot_key = ct_strdup_nonempty(c->snapshot_key);
+		x->sandbox = ct_strdup_nonempty(c->sandbox);
 		x->created_at = ts_ns(c->created_at);
 		x->updated_at = ts_ns(c->updated_at);
 		if (c->spec) {
-			x->spec_type_url = dup_nonempty(c->spec->type_url);
+			x->spec_type_url = ct_strdup_nonempty(c->spec->type_url);
 			if (c->spec->value.len) {
 				x->spec = (uint8_t *)xmemdup0(c->spec->value.data,
 							      c->spec->value.len);
@@ -437,8 +428,8 @@ static int parse_header(const struct ct_containerd_reply *r, struct ct_container
 		if (ret < 0)
 			return ret;
 		v = (Ctcd__VersionResponse *)m;
-		info->version = dup_nonempty(v->version);
-		info->revision = dup_nonempty(v->revision);
+		info->version = ct_strdup_nonempty(v->version);
+		info->revision = ct_strdup_nonempty(v->revision);
 		ct_pb_free_msg(m, &budget);
 	}
 	if (r->namespaces.data) {

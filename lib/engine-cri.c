@@ -255,15 +255,6 @@ int ct_cri_query(const char *socket, const struct ct_cri_opts *opts, struct ct_c
  * The parse.
  */
 
-static void kv_free(struct ct_kv *kv, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(kv[i].key);
-		free(kv[i].value);
-	}
-	free(kv);
-}
-
 static void pod_clear(struct ct_cri_pod *p)
 {
 	free(p->id);
@@ -271,8 +262,8 @@ static void pod_clear(struct ct_cri_pod *p)
 	free(p->ns);
 	free(p->uid);
 	free(p->runtime_handler);
-	kv_free(p->labels, p->n_labels);
-	kv_free(p->annotations, p->n_annotations);
+	ct_kv_free(p->labels, p->n_labels);
+	ct_kv_free(p->annotations, p->n_annotations);
 }
 
 static void ctr_clear(struct ct_cri_ctr *c)
@@ -280,7 +271,7 @@ static void ctr_clear(struct ct_cri_ctr *c)
 	free(c->pod_sandbox_id);
 	free(c->image_spec);
 	free(c->image_ref);
-	kv_free(c->annotations, c->n_annotations);
+	ct_kv_free(c->annotations, c->n_annotations);
 }
 
 void ct_cri_pods_clear(struct ct_cri_pods *p)
@@ -302,11 +293,6 @@ void ct_cri_pods_clear(struct ct_cri_pods *p)
 static void pods_clearp(struct ct_cri_pods *p)
 {
 	ct_cri_pods_clear(p);
-}
-
-static char *dup_nonempty(const char *s)
-{
-	return s && *s ? xstrdup(s) : NULL;
 }
 
 /* Nanoseconds since the epoch; a negative time is taken as unset. */
@@ -389,10 +375,10 @@ static int parse_version(const struct ct_cri_blob *blob, struct ct_cri_pods *p, 
 	if (r < 0)
 		return r;
 	v = (Ctcri__VersionResponse *)m;
-	p->version = dup_nonempty(v->version);
-	p->runtime_name = dup_nonempty(v->runtime_name);
-	p->runtime_version = dup_nonempty(v->runtime_version);
-	p->runtime_api_version = dup_nonempty(v->runtime_api_version);
+	p->version = ct_strdup_nonempty(v->version);
+	p->runtime_name = ct_strdup_nonempty(v->runtime_name);
+	p->runtime_version = ct_strdup_nonempty(v->runtime_version);
+	p->runtime_api_version = ct_strdup_nonempty(v->runtime_api_version);
 	ct_pb_free_msg(m, &budget);
 	return 0;
 }
@@ -437,14 +423,14 @@ static int parse_pods(const struct ct_cri_blob *blob, struct ct_cri_pods *p, cha
 		d = &p->pods[p->n_pods++];
 		d->id = xstrdup(s->id);
 		if (s->metadata) {
-			d->name = dup_nonempty(s->metadata->name);
-			d->ns = dup_nonempty(s->metadata->namespace_);
-			d->uid = dup_nonempty(s->metadata->uid);
+			d->name = ct_strdup_nonempty(s->metadata->name);
+			d->ns = ct_strdup_nonempty(s->metadata->namespace_);
+			d->uid = ct_strdup_nonempty(s->metadata->uid);
 			d->attempt = s->metadata->attempt;
 		}
 		d->state = (int)s->state;
 		d->created_at = ns_or_zero(s->created_at);
-		d->runtime_handler = dup_nonempty(s->runtime_handler);
+		d->runtime_handler = ct_strdup_nonempty(s->runtime_handler);
 		ADD_MAP(&d->labels, &d->n_labels, s->labels, s->n_labels);
 		ADD_MAP(&d->annotations, &d->n_annotations, s->annotations, s->n_annotations);
 	}
@@ -510,22 +496,22 @@ static int parse_containers(const struct ct_cri_blob *blob, struct parse_out *o,
 		rec->engine = CT_ENGINE_UNKNOWN;
 		rec->source = "cri-api";
 		if (c->metadata) {
-			rec->name = dup_nonempty(c->metadata->name);
+			rec->name = ct_strdup_nonempty(c->metadata->name);
 			x->attempt = c->metadata->attempt;
 		}
 		if (c->image) {
 			image = c->image->user_specified_image;
 			if (!image || !*image)
 				image = c->image->image;
-			x->image_spec = dup_nonempty(c->image->image);
+			x->image_spec = ct_strdup_nonempty(c->image->image);
 		}
-		rec->image = dup_nonempty(image);
+		rec->image = ct_strdup_nonempty(image);
 		rec->status = xstrdup(ct_cri_container_state_name((int)c->state));
 		ADD_MAP(&rec->labels, &rec->n_labels, c->labels, c->n_labels);
-		x->pod_sandbox_id = dup_nonempty(c->pod_sandbox_id);
+		x->pod_sandbox_id = ct_strdup_nonempty(c->pod_sandbox_id);
 		x->state = (int)c->state;
 		x->created_at = ns_or_zero(c->created_at);
-		x->image_ref = dup_nonempty(c->image_ref);
+		x->image_ref = ct_strdup_nonempty(c->image_ref);
 		ADD_MAP(&x->annotations, &x->n_annotations, c->annotations, c->n_annotations);
 	}
 	ct_pb_free_msg(m, &budget);

@@ -70,11 +70,7 @@ char *ct_http_status_message(long status, const char *body, size_t body_len)
 
 static void clear_headers(struct ct_kv **kv, size_t *n)
 {
-	for (size_t i = 0; i < *n; i++) {
-		free((*kv)[i].key);
-		free((*kv)[i].value);
-	}
-	free(*kv);
+	ct_kv_free(*kv, *n);
 	*kv = NULL;
 	*n = 0;
 }

@@ -24,11 +24,7 @@ void ct_container_rec_clear(struct ct_container_rec *r)
 	free(r->runtime);
 	free(r->bundle);
 	free(r->status);
-	for (size_t i = 0; i < r->n_labels; i++) {
-		free(r->labels[i].key);
-		free(r->labels[i].value);
-	}
-	free(r->labels);
+	ct_kv_free(r->labels, r->n_labels);
 	for (size_t i = 0; i < r->n_ports; i++) {
 		free(r->ports[i].host_ip);
 		free(r->ports[i].container_ip);
@@ -68,4 +64,13 @@ void ct_container_list_move(struct ct_container_list *dst, struct ct_container_l
 	}
 	free(src->recs);
 	*src = (struct ct_container_list){ 0 };
+}
+
+void ct_kv_free(struct ct_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
 }

@@ -72,5 +72,7 @@ struct ct_container_rec *ct_container_list_add(struct ct_container_list *l);
 /* Move every record of src to the end of dst; src ends empty.  Cannot fail. */
 void ct_container_list_move(struct ct_container_list *dst, struct ct_container_list *src);
 void ct_kv_add(struct ct_kv **kv, size_t *n, const char *key, const char *value);
+/* Free n pairs and the array (NULL is fine). */
+void ct_kv_free(struct ct_kv *kv, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "escape.h"
 #include "util.h"
 
 static _Noreturn void oom(void)
@@ -60,6 +61,11 @@ char *xmemdup0(const void *p, size_t n)
 	memcpy(r, p, n);
 	r[n] = '\0';
 	return r;
+}
+
+char *ct_strdup_nonempty(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
 }
 
 int ct_parse_u64(const char *s, size_t len, uint64_t *ret)
@@ -293,13 +299,24 @@ bool ct_debug_enabled(const char *area)
 
 void ct_debug(const char *area, const char *fmt, ...)
 {
+	struct ct_buf raw = { 0 }, safe = { 0 };
 	va_list ap;
+	int n;
 
 	if (!ct_debug_enabled(area))
 		return;
-	fprintf(stderr, "ctrtree: debug: %s: ", area);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0)
+		return;
+	ct_buf_grow(&raw, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(raw.data, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	/* Debug lines quote engines and /proc: escaped like everything else. */
+	ct_escape_term(&safe, raw.data, (size_t)n);
+	fprintf(stderr, "ctrtree: debug: %s: %s\n", area, safe.data ? safe.data : "");
+	ct_buf_free(&raw);
+	ct_buf_free(&safe);
 }

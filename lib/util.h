@@ -71,6 +71,8 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xmemdup0(const void *p, size_t n);
+/* A copy of s, or NULL when s is NULL or empty. */
+char *ct_strdup_nonempty(const char *s);
 
 /*
  * Strict decimal parsing of untrusted text: the whole of [s, s+len) must be
