@@ -474,10 +474,12 @@ elif [ "$have_image" = 1 ] && [ -n "$CPID" ]; then
 	skip "$CTRTREE not built"
 fi
 
-# dockerd's containerd, if any: read-only.  Containers come and go under
-# other users: the ids must match ctr's list taken between two queries.
+# dockerd's containerd, if one answers: read-only.  Containers come and go
+# under other users: the ids must match ctr's list taken between two queries.
+# A socket file alone proves nothing: a stopped dockerd leaves its managed
+# containerd's socket behind, so ask ctr first.
 DSOCK=/var/run/docker/containerd/containerd.sock
-if [ -S "$DSOCK" ]; then
+if [ -S "$DSOCK" ] && timeout 10 ctr -a "$DSOCK" version >/dev/null 2>&1; then
 	"$TC" --query "$DSOCK" --namespace moby >"$tmp/m1.jsonl" 2>"$tmp/m.err"
 	ok $? "docker's containerd: query exits 0 $(cat "$tmp/m.err")"
 	ctr -a "$DSOCK" -n moby containers ls -q | sort >"$tmp/mctr"
