@@ -455,6 +455,7 @@ static void collect_runtime(struct ct_snapshot *s, const struct ct_engine_opts *
 	ct_collect_netns_addrs(s);
 	ct_collect_state(s, roles);
 	ct_collect_engines(s, roles, eo);
+	ct_collect_hostnames(s);
 	s->runtime_collected = true;
 }
 

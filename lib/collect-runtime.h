@@ -55,4 +55,13 @@ int ct_parse_fib_trie_local(const char *buf, size_t len, char ***ret, size_t *re
  */
 void ct_collect_netns_addrs(struct ct_snapshot *s);
 
+/*
+ * The hostname of every UTS namespace other than the host's that holds the
+ * init of a pid namespace: the last clue to a container's name.  Recorded
+ * in the snapshot's files as CT_UTS_HOSTNAME_FMT (the namespace's inode);
+ * a failed visit records its -errno.  Bounded in time; forks one helper.
+ */
+#define CT_UTS_HOSTNAME_FMT "uts:[%llu]/hostname"
+void ct_collect_hostnames(struct ct_snapshot *s);
+
 #endif

@@ -99,6 +99,18 @@ static void set_str(char **dst, const char *src)
 		*dst = xstrdup(src);
 }
 
+static ssize_t new_container(struct ct_world *w, const char *id, enum ct_engine_kind engine)
+{
+	struct ct_container *c;
+
+	w->containers = xreallocarray(w->containers, w->n_containers + 1, sizeof(*w->containers));
+	c = &w->containers[w->n_containers];
+	*c = (struct ct_container){ .init = -1, .shim = -1, .engine = -1 };
+	c->rec.id = xstrdup(id);
+	c->rec.engine = engine;
+	return (ssize_t)w->n_containers++;
+}
+
 /* Find or add the container (id, ns); identity fields fill in where still empty. */
 static ssize_t upsert_container(struct ct_world *w, const char *id, const char *ns, enum ct_engine_kind engine,
 				const char *source)
@@ -106,14 +118,8 @@ static ssize_t upsert_container(struct ct_world *w, const char *id, const char *
 	ssize_t i = find_container(w, id, ns);
 	struct ct_container *c;
 
-	if (i < 0) {
-		w->containers = xreallocarray(w->containers, w->n_containers + 1, sizeof(*w->containers));
-		c = &w->containers[w->n_containers];
-		*c = (struct ct_container){ .init = -1, .shim = -1, .engine = -1 };
-		c->rec.id = xstrdup(id);
-		c->rec.engine = engine;
-		i = (ssize_t)w->n_containers++;
-	}
+	if (i < 0)
+		i = new_container(w, id, engine);
 	c = &w->containers[i];
 	set_str(&c->rec.engine_ns, ns);
 	/* Keep the longest id seen: the API's full id beats a cgroup's. */
@@ -640,11 +646,11 @@ static ssize_t init_from_task_dir(const struct ct_world *w, const struct ct_cont
  * containers may share one shim: match by cgroup path), else the process
  * of its cgroup that is PID 1 there, else its oldest.
  */
-static void find_inits(struct ct_world *w)
+static void find_inits(struct ct_world *w, size_t first)
 {
 	const struct ct_snapshot *s = w->snap;
 
-	for (size_t c = 0; c < w->n_containers; c++) {
+	for (size_t c = first; c < w->n_containers; c++) {
 		struct ct_container *ct = &w->containers[c];
 		ssize_t best = -1;
 
@@ -724,13 +730,13 @@ static void find_inits(struct ct_world *w)
  * not the host's) or its cgroup.  A member inherits the container; the
  * init's own cgroup path decides for --pid host containers.
  */
-static void assign_members(struct ct_world *w)
+static void assign_members(struct ct_world *w, size_t first)
 {
 	const struct ct_snapshot *s = w->snap;
 
 	/* First the processes whose own cgroup names their container: in a pod
 	 * that shares one pid namespace, this is what tells members apart. */
-	for (size_t i = 0; i < s->n_procs; i++) {
+	for (size_t i = 0; i < s->n_procs && first == 0; i++) {
 		const char *cg = ct_proc_main_cgroup(&s->procs[i]);
 		enum ct_engine_kind e;
 		char id[129];
@@ -743,7 +749,7 @@ static void assign_members(struct ct_world *w)
 		if (c >= 0)
 			w->container[i] = c;
 	}
-	for (size_t c = 0; c < w->n_containers; c++) {
+	for (size_t c = first; c < w->n_containers; c++) {
 		struct ct_container *ct = &w->containers[c];
 		const struct ct_proc *init;
 		const char *icg;
@@ -751,7 +757,8 @@ static void assign_members(struct ct_world *w)
 		if (ct->init < 0)
 			continue;
 		init = &s->procs[ct->init];
-		icg = ct_proc_main_cgroup(init);
+		/* Nothing says an unnamed container has a cgroup of its own. */
+		icg = strcmp(ct->sources[0], "uts-hostname") == 0 ? NULL : ct_proc_main_cgroup(init);
 		for (size_t i = 0; i < s->n_procs; i++) {
 			const struct ct_proc *p = &s->procs[i];
 			const char *cg = ct_proc_main_cgroup(p);
@@ -766,6 +773,62 @@ static void assign_members(struct ct_world *w)
 				w->container[i] = (ssize_t)c;
 		}
 	}
+}
+
+/* The hostname collect-uts.c found in a UTS namespace, or NULL. */
+static const char *uts_hostname(const struct ct_snapshot *s, uint64_t ino)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), CT_UTS_HOSTNAME_FMT, (unsigned long long)ino);
+	for (size_t f = 0; f < s->n_files; f++)
+		if (s->files[f].data && strcmp(s->files[f].path, path) == 0)
+			return s->files[f].data;
+	return NULL;
+}
+
+/*
+ * Last: the init of a pid namespace, in its own UTS and mount namespaces,
+ * that no source put in a container is a container nobody named (runc or
+ * crun under a private --root once they exited; a hand-made unshare).  Its
+ * UTS hostname is all that names it.  Returns where the new ones start.
+ */
+static size_t containers_from_hostnames(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+	size_t first = w->n_containers;
+
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_proc *p = &s->procs[i];
+		enum ct_role role = w->roles[i].role;
+		const char *name;
+		ssize_t c;
+
+		if (w->container[i] >= 0 || (p->flags & CT_PROC_THREAD) || in_host_pidns(s, p) || inner_pid(p) != 1 ||
+		    role == CT_ROLE_ENGINE || role == CT_ROLE_SHIM || role == CT_ROLE_RUNTIME ||
+		    role == CT_ROLE_RUNTIME_INIT || !ct_ns_known(&p->ns[CT_NS_UTS]) ||
+		    ct_ns_equal(&p->ns[CT_NS_UTS], &s->host.host_ns[CT_NS_UTS]) ||
+		    ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT]))
+			continue;
+		name = uts_hostname(s, p->ns[CT_NS_UTS].ino);
+		if (!name || !*name)
+			continue;
+		/* Unnamed containers may share a hostname ("runc" from runc spec):
+		 * never merge two; the init's pid tells the second apart. */
+		c = new_container(w, find_container_by_id(w, name) < 0 ? name : arena_printf(&w->arena, "%s.%d", name, p->pid),
+				  CT_ENGINE_UNKNOWN);
+		add_source(&w->containers[c], "uts-hostname");
+		set_str(&w->containers[c].rec.name, name);
+		w->containers[c].rec.init_pid = p->pid;
+		w->container[i] = c;
+	}
+	return first;
+}
+
+static void count_members(struct ct_world *w)
+{
+	const struct ct_snapshot *s = w->snap;
+
 	for (size_t i = 0; i < s->n_procs; i++)
 		if (w->container[i] >= 0 && !(s->procs[i].flags & CT_PROC_THREAD))
 			w->containers[w->container[i]].n_members++;
@@ -1543,6 +1606,7 @@ struct ct_world *ct_world_new(const struct ct_snapshot *s)
 {
 	struct ct_world *w = xcalloc(1, sizeof(*w));
 	const size_t n = s->n_procs ? s->n_procs : 1;
+	size_t first;
 
 	w->snap = s;
 	w->roles = xcalloc(n, sizeof(*w->roles));
@@ -1563,8 +1627,12 @@ struct ct_world *ct_world_new(const struct ct_snapshot *s)
 	containers_from_docker_records(w);
 	containers_from_cgroups(w);
 	lxc_configs(w);
-	find_inits(w);
-	assign_members(w);
+	find_inits(w, 0);
+	assign_members(w, 0);
+	first = containers_from_hostnames(w);
+	find_inits(w, first);
+	assign_members(w, first);
+	count_members(w);
 	/* A thread belongs where its process does. */
 	for (size_t i = 0; i < s->n_procs; i++)
 		if ((s->procs[i].flags & CT_PROC_THREAD) && kparent(s, i) != CT_NONE)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "ctrrun.h"
+#include "pidfd.h"
 
 #define STATE_MAX (1024 * 1024)
 
@@ -31,67 +32,22 @@ bool cr_valid_id(const char *s)
 	return true;
 }
 
-/* Field 22 of a stat line: count fields after the last ')' (comm may hold any). */
-static int parse_start_time(const char *buf, uint64_t *ret)
-{
-	const char *p = strrchr(buf, ')');
-
-	if (!p)
-		return -EINVAL;
-	p++;
-	for (int field = 3; field <= 22; field++) {
-		size_t len;
-
-		if (*p != ' ')
-			return -EINVAL;
-		p++;
-		len = strcspn(p, " \n");
-		if (field == 22)
-			return ct_parse_u64(p, len, ret);
-		p += len;
-	}
-	return -EINVAL;
-}
-
 int cr_proc_start_time(pid_t pid, uint64_t *ret)
 {
-	_cleanup_close_ int dfd = -1;
-	char path[32], buf[1024];
-	ssize_t n;
-
-	if (pid <= 0)
-		return -ESRCH;
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = ct_read_small_at(dfd, "stat", buf, sizeof(buf));
-	if (n < 0)
-		return n == -ENOENT ? -ESRCH : (int)n;
-	return parse_start_time(buf, ret);
+	return ct_proc_start_time((int)pid, ret);
 }
 
 int cr_pidfd_open_checked(pid_t pid, uint64_t start, int *ret_fd)
 {
-	_cleanup_close_ int fd = -1;
-	uint64_t now;
-	int r;
+	int fd;
 
-	if (pid <= 0)
+	/* A state file without a start time proves nothing. */
+	if (start == 0)
 		return -ESRCH;
-	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	fd = ct_pidfd_open_checked((int)pid, start, NULL);
 	if (fd < 0)
-		return -errno;
-	/*
-	 * The pidfd pins whatever process has this pid now; only the start
-	 * time read after opening it tells that it is still ours.
-	 */
-	r = cr_proc_start_time(pid, &now);
-	if (r < 0)
-		return r;
-	if (now != start)
-		return -ESRCH;
-	*ret_fd = TAKE_FD(fd);
+		return fd == -ESTALE ? -ESRCH : fd;
+	*ret_fd = fd;
 	return 0;
 }
 
