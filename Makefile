@@ -19,7 +19,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 
-PKGS := libproc2 json-c smartcols libcurl libprotobuf-c
+PKGS := libproc2 json-c smartcols libcurl libprotobuf-c libnl-3.0 libnl-route-3.0 libnl-idiag-3.0
 
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	-Wformat=2 -Wformat-security -Wpointer-arith -Wsign-compare \
@@ -61,7 +61,9 @@ CLEAN :=
 all:
 
 include lib/Makemodule.mk
+include probes/Makemodule.mk
 include ctrtree/Makemodule.mk
+include nsenter-lite/Makemodule.mk
 include tests/Makemodule.mk
 include bench/Makemodule.mk
 include man/Makemodule.mk

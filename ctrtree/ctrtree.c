@@ -440,25 +440,6 @@ static void close_stdout(void)
 	}
 }
 
-/* The facts behind the logical chain: sockets now, engine APIs and state next. */
-static void collect_runtime(struct ct_snapshot *s, const struct ct_engine_opts *eo)
-{
-	_cleanup_free_ struct ct_role_info *roles = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(*roles));
-	int r;
-
-	for (size_t i = 0; i < s->n_procs; i++)
-		if (!(s->procs[i].flags & CT_PROC_THREAD))
-			ct_classify(&s->procs[i], &roles[i]);
-	r = ct_collect_sockets(s, roles);
-	if (r < 0)
-		ct_debug("runtime", "cannot read unix sockets: %s", strerror(-r));
-	ct_collect_netns_addrs(s);
-	ct_collect_state(s, roles);
-	ct_collect_engines(s, roles, eo);
-	ct_collect_hostnames(s);
-	s->runtime_collected = true;
-}
-
 static int save_snapshot(const struct ct_snapshot *s, const char *path)
 {
 	_cleanup_close_ int fd = -1;
@@ -515,7 +496,7 @@ int main(int argc, char **argv)
 			warnx("not running as root: some namespaces, cgroups or command lines "
 			      "are unavailable (shown as '?')");
 		if (!o.no_runtime)
-			collect_runtime(s, &o.engine);
+			ct_collect_runtime(s, &o.engine);
 	}
 
 	if (o.save) {

@@ -848,3 +848,21 @@ void ct_collect_state(struct ct_snapshot *s, const struct ct_role_info *roles)
 	read_freezers(s, first);
 	read_bundles(s, roles);
 }
+
+void ct_collect_runtime(struct ct_snapshot *s, const struct ct_engine_opts *opts)
+{
+	_cleanup_free_ struct ct_role_info *roles = xcalloc(s->n_procs ? s->n_procs : 1, sizeof(*roles));
+	int r;
+
+	for (size_t i = 0; i < s->n_procs; i++)
+		if (!(s->procs[i].flags & CT_PROC_THREAD))
+			ct_classify(&s->procs[i], &roles[i]);
+	r = ct_collect_sockets(s, roles);
+	if (r < 0)
+		ct_debug("runtime", "cannot read unix sockets: %s", strerror(-r));
+	ct_collect_netns_addrs(s);
+	ct_collect_state(s, roles);
+	ct_collect_engines(s, roles, opts);
+	ct_collect_hostnames(s);
+	s->runtime_collected = true;
+}

@@ -64,4 +64,12 @@ void ct_collect_netns_addrs(struct ct_snapshot *s);
 #define CT_UTS_HOSTNAME_FMT "uts:[%llu]/hostname"
 void ct_collect_hostnames(struct ct_snapshot *s);
 
+/*
+ * Everything above, in order, after ct_snapshot_collect(): sockets, the
+ * addresses of each network namespace, state files, the engines' APIs
+ * (bounded by opts->timeout_ms) and the hostnames.  What fails is recorded
+ * in the snapshot, never fatal.
+ */
+void ct_collect_runtime(struct ct_snapshot *s, const struct ct_engine_opts *opts);
+
 #endif
