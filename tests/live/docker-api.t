@@ -25,6 +25,7 @@ fi
 # Short: unix socket paths (at most 107 bytes) live under it.
 tmp=$(mktemp -d /tmp/dapi.XXXXXX)
 on_exit "rm -rf '$tmp'"
+. "$TOP/tests/lib/docker.sh"
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
@@ -111,127 +112,25 @@ wait "$full" 2>/dev/null
 
 # ---- a private dockerd.
 
-missing=
-for c in dockerd containerd docker curl jq ip; do
-	command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
-done
+missing=$(docker_missing)
 if [ -n "$missing" ]; then
 	skip "no private dockerd: missing$missing"
 	done_testing
 	exit
 fi
 
-sock=$tmp/docker.sock
-ctrd=$tmp/ctrd
-names="dapi-a dapi-b dapi-c dapi-d"
 net=dapi-net
 br=dapibr$$
 br=${br:0:15}
-dpid= cpid=
-export DOCKER_CONFIG=$tmp/cli
-D() { timeout 60 docker -H "unix://$sock" "$@"; }
+docker_names="dapi-a dapi-b dapi-c dapi-d"
+docker_nets=$net
+docker_bridges=$br
 
-# Our own processes are those whose argv names our directory; no other
-# process can, as mktemp made it.
-our_pids() {
-	local d
-	for d in /proc/[0-9]*; do
-		grep -qzF -- "$tmp/" "$d/cmdline" 2>/dev/null && echo "${d#/proc/}"
-	done
-}
-our_mounts() {
-	awk -v t="$tmp/" 'index($2, t) == 1 { print $2 }' /proc/mounts
-}
-
-stop_pid() { # PID: TERM, up to 20 s, then KILL; it is our child
-	local i
-	[ -n "$1" ] || return 0
-	if kill -0 "$1" 2>/dev/null; then
-		kill -TERM "$1"
-		for i in $(seq 200); do
-			kill -0 "$1" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$1" 2>/dev/null && kill -KILL "$1"
-	fi
-	wait "$1" 2>/dev/null
-	return 0
-}
-
-cleanup_docker() {
-	local p m id
-	if [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null; then
-		D rm -f $names >/dev/null 2>&1
-		D network rm "$net" >/dev/null 2>&1
-	fi
-	stop_pid "$dpid"
-	stop_pid "$cpid"
-	dpid= cpid=
-	# After a failure: shims (argv -address $ctrd/...) and, with a shim
-	# gone, the container processes, known by their cgroup.
-	for id in $(cat "$tmp/ids" 2>/dev/null); do
-		for p in $(grep -lF "/docker/$id" /proc/[0-9]*/cgroup 2>/dev/null); do
-			p=${p#/proc/}
-			kill -KILL "${p%/cgroup}" 2>/dev/null
-		done
-	done
-	for p in $(our_pids); do
-		kill -KILL "$p" 2>/dev/null
-	done
-	# Shim sockets live in /run/containerd/s/ whoever the containerd.
-	for m in "$ctrd"/state/io.containerd.runtime.v2.task/*/*/address; do
-		[ -f "$m" ] || continue
-		m=$(cat "$m")
-		case $m in unix:///run/containerd/s/*) rm -f "${m#unix://}" ;; esac
-	done
-	# Overlays, netns bind mounts, the data root bind mount: deepest first.
-	for m in $(our_mounts | sort -r); do
-		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
-	done
-	ip link del "$br" 2>/dev/null
-	return 0
-}
-on_exit cleanup_docker
-
-mkdir -p "$ctrd"
-cat >"$ctrd/config.toml" <<EOF
-version = 2
-root = "$ctrd/root"
-state = "$ctrd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$ctrd/containerd.sock"
-[ttrpc]
-  address = "$ctrd/containerd.sock.ttrpc"
-[debug]
-  address = "$ctrd/debug.sock"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$ctrd/opt"
-EOF
-containerd --config "$ctrd/config.toml" >"$tmp/containerd.log" 2>&1 &
-cpid=$!
-wait_for_socket "$ctrd/containerd.sock" "$cpid"
-ok $? "private containerd is up (pid $cpid)"
-
-echo '{}' >"$tmp/daemon.json"
-dockerd --config-file "$tmp/daemon.json" --data-root "$tmp/data" --exec-root "$tmp/exec" \
-	--pidfile "$tmp/dockerd.pid" -H "unix://$sock" --containerd "$ctrd/containerd.sock" \
-	--iptables=false --ip-forward=false --ip-masq=false --bridge=none \
-	>"$tmp/dockerd.log" 2>&1 &
-dpid=$!
-up=1
-for i in $(seq 150); do
-	if [ "$(curl -s --max-time 2 --unix-socket "$sock" http://d/_ping 2>/dev/null)" = OK ]; then
-		up=0
-		break
-	fi
-	kill -0 "$dpid" 2>/dev/null || break
-	sleep 0.2
-done
-ok $up "private dockerd answers /_ping (pid $dpid, after about $((i / 5)) s)"
+docker_start
+up=$?
+ok $up "private dockerd answers /_ping (pid $dpid, containerd $cpid, after about ${docker_up_after:-?} s)"
 if [ "$up" != 0 ]; then
-	tail -n 20 "$tmp/dockerd.log" "$tmp/containerd.log" | sed 's/^/# /'
-	cleanup_docker
+	docker_cleanup
 	done_testing
 	exit
 fi
@@ -241,11 +140,7 @@ make_busybox_rootfs "$tmp/rootfs" && tar -C "$tmp/rootfs" -c . | D import - ctrt
 ok $? "busybox image imported"
 
 # A /24 and a bridge name nobody uses.
-subnet=
-for i in $(seq 20); do
-	s=10.251.$((RANDOM % 200 + 20))
-	ip -4 route | grep -q "^$s\." || { subnet=$s.0/24; break; }
-done
+subnet=$(free_subnet).0/24
 D network create --driver bridge --subnet "$subnet" \
 	-o com.docker.network.bridge.name="$br" "$net" >/dev/null
 ok $? "network $net ($subnet, bridge $br)"
@@ -288,7 +183,7 @@ is "$(recs | jq -r '"\(.id) \(.name)"' | sort)" \
 is "$(recs | jq -r '"\(.engine) \(.engine_ns) \(.source)"' | sort -u)" "docker moby docker-api" \
 	"engine, namespace and source of every record"
 
-for n in $names; do
+for n in $docker_names; do
 	got=$(recs | jq -c --arg n "$n" 'select(.name == $n) |
 		{id, image, status, labels: (.labels | to_entries | sort_by(.key) | from_entries)}')
 	exp=$(D inspect "$n" | jq -c '.[0] | {id: .Id, image: .Config.Image, status: .State.Status,
@@ -331,7 +226,7 @@ D run -d --name dapi-g --network none --pid host ctrtest-bb sleep 1003 >>"$tmp/i
 ok $? "dapi-g: --pid host, --network none"
 D exec -d dapi-e sleep 1004
 ok $? "an exec session in dapi-e"
-names="$names dapi-e dapi-f dapi-g"
+docker_names="$docker_names dapi-e dapi-f dapi-g"
 sleep 1
 ppid_of() { awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$1/stat"; }
 
@@ -405,7 +300,7 @@ is "$(jq -c --arg id "$ida" '.containers[] | select(.id == $id) | [.name, .image
 	'["dapi-a","ctrtest-bb",true]' "dockerd stopped: its own records (config.v2.json) still name dapi-a and its image"
 
 # ---- leave nothing behind.
-cleanup_docker
+docker_cleanup
 is "$(our_pids | wc -l)" 0 "no process of ours left (dockerd, containerd, shims)"
 is "$(our_mounts | wc -l)" 0 "no mount left under $tmp"
 ip link show "$br" >/dev/null 2>&1
