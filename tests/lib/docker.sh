@@ -13,6 +13,7 @@
 #                           container processes by cgroup), unmount, delete
 #                           $docker_bridges; registered with on_exit
 #   our_pids, our_mounts    what is left of ours
+#   wait_for_socket PATH PID  up to 10 s for PATH to be a socket while PID lives
 #
 # Set before docker_start: tmp (short: unix socket paths are at most 107
 # bytes), docker_names, docker_nets, docker_bridges (space-separated lists
@@ -98,7 +99,7 @@ docker_cleanup() {
 	return 0
 }
 
-_wait_for_socket() { # PATH PID: up to 10 s
+wait_for_socket() { # PATH PID: up to 10 s
 	local i
 	for i in $(seq 100); do
 		[ -S "$1" ] && return 0
@@ -130,7 +131,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 EOF
 	containerd --config "$ctrd/config.toml" >"$tmp/containerd.log" 2>&1 &
 	cpid=$!
-	_wait_for_socket "$ctrd/containerd.sock" "$cpid" || return 1
+	wait_for_socket "$ctrd/containerd.sock" "$cpid" || return 1
 	echo '{}' >"$tmp/daemon.json"
 	dockerd --config-file "$tmp/daemon.json" --data-root "$tmp/data" --exec-root "$tmp/exec" \
 		--pidfile "$tmp/dockerd.pid" -H "unix://$sock" --containerd "$ctrd/containerd.sock" \

@@ -29,16 +29,6 @@ on_exit "rm -rf '$tmp'"
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
-wait_for_socket() { # PATH PID: up to 10 s
-	local i
-	for i in $(seq 100); do
-		[ -S "$1" ] && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
 # ---- sockets that fail, no dockerd needed.
 
 t0=$(ms)
