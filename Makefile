@@ -19,7 +19,8 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 
-PKGS := libproc2 json-c smartcols libcurl libprotobuf-c libnl-3.0 libnl-route-3.0 libnl-idiag-3.0
+PKGS := libproc2 json-c smartcols libcurl libprotobuf-c libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 \
+	libnftables
 
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	-Wformat=2 -Wformat-security -Wpointer-arith -Wsign-compare \
@@ -45,7 +46,8 @@ HARDEN := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libresolv (glibc) builds and parses the dns probe's messages.
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lresolv
 
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -fPIE $(HARDEN) $(WARNINGS) $(SAN) \
 	$(PKG_CFLAGS) -Ilib $(CFLAGS) -MMD -MP

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The parsers of /proc's files, apart from the collector so that small
- * programs (the bundled runtime, the fuzzers) link them without libproc2.
+ * The parsers of /proc's files and the snapshot's lookups, apart from the
+ * collector so that small programs (the bundled runtime, the probes, the
+ * fuzzers) link them without libproc2.
  * Each takes text the kernel, or a hostile process, produced.
  */
 #include <string.h>
@@ -298,4 +299,21 @@ const char *ct_proc_main_cgroup(const struct ct_proc *p)
 	if (v1)
 		return v1;
 	return p->n_cgroups ? "/" : NULL;
+}
+
+ssize_t ct_snapshot_find(const struct ct_snapshot *s, int pid)
+{
+	size_t lo = 0, hi = s->n_procs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->procs[mid].pid == pid)
+			return (ssize_t)mid;
+		if (s->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }

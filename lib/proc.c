@@ -362,20 +362,3 @@ struct ct_snapshot *ct_snapshot_free(struct ct_snapshot *s)
 	free(s);
 	return NULL;
 }
-
-ssize_t ct_snapshot_find(const struct ct_snapshot *s, int pid)
-{
-	size_t lo = 0, hi = s->n_procs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->procs[mid].pid == pid)
-			return (ssize_t)mid;
-		if (s->procs[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}

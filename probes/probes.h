@@ -79,4 +79,16 @@ int ct_nl_errno(int nle);
 int ct_probe_target_open(int pid, uint64_t start_time, struct ct_probe_target *ret);
 void ct_probe_target_close(struct ct_probe_target *t);
 
+/*
+ * Run a comma list of probes, "NAME[=ARG],...", on t in that order and
+ * print the results to out: each probe's text, or with json one object
+ * keyed by probe name ({"links": {"links": [...]}, ...}).  Every probe
+ * runs even when one fails; a failed one is {"error": TEXT} in JSON and
+ * absent from text, and the first failure is returned (-errno, with
+ * *ret_error naming the probe and the cause).  An unknown probe, an
+ * argument a probe does not take or a missing one it needs: -EINVAL
+ * before anything runs.  (probes/cli.c)
+ */
+int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, FILE *out, char **ret_error);
+
 #endif

@@ -52,6 +52,16 @@ done_testing() {
 	[ "$_tap_fail" -eq 0 ]
 }
 
+# Poll COMMAND every 50 ms until it succeeds: 1 if it did not within SECONDS.
+wait_for() { # wait_for SECONDS COMMAND...
+	local t=$(($1 * 20)); shift
+	while ! "$@"; do
+		t=$((t - 1))
+		[ $t -le 0 ] && return 1
+		sleep 0.05
+	done
+}
+
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
 		echo "1..0 # SKIP needs root"

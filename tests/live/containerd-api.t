@@ -44,14 +44,6 @@ CPID=
 FAKEPIDS=()
 
 c() { ctr -a "$SOCK" "$@"; }
-wait_for() { # wait_for SECONDS COMMAND...
-	local t=$(($1 * 10)); shift
-	while ! "$@"; do
-		t=$((t - 1))
-		[ $t -le 0 ] && return 1
-		sleep 0.1
-	done
-}
 # Processes with SOCK as a whole argument: our containerd, its shims.
 procs_of_sock() {
 	local p

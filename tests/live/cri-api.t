@@ -53,14 +53,6 @@ FAKEPIDS=()
 
 c() { ctr -a "$SOCK" -n "$KNS" "$@"; }
 rpc() { "$TC" --rpc "$SOCK" "$@"; }
-wait_for() { # wait_for SECONDS COMMAND...
-	local t=$(($1 * 10)); shift
-	while ! "$@"; do
-		t=$((t - 1))
-		[ $t -le 0 ] && return 1
-		sleep 0.1
-	done
-}
 # Processes with one of our sockets as a whole argument: containerds, shims.
 procs_of_sock() {
 	local p

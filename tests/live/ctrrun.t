@@ -55,14 +55,6 @@ field() { jq -r ".$2" "$STATE/$1/state.json"; }
 stat_field() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk -v f="$2" '{print $(f - 2)}'; }
 ppid_of() { stat_field "$1" 4; }
 ns_of() { stat -L -c %i "/proc/$1/ns/$2" 2>/dev/null; }
-wait_for() { # wait_for SECONDS COMMAND...
-	local t=$(($1 * 10)); shift
-	while ! "$@"; do
-		t=$((t - 1))
-		[ $t -le 0 ] && return 1
-		sleep 0.1
-	done
-}
 stopped() { [ "$(jq -r .status "$STATE/$1/state.json" 2>/dev/null)" = stopped ]; }
 gone() { [ ! -e "/proc/$1" ] || [ "$(stat_field "$1" 3)" = Z ]; }
 cgroup_mounts() { findmnt -rn -t cgroup,cgroup2 -o TARGET; }
