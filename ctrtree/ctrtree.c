@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "collect-runtime.h"
 #include "escape.h"
 #include "model.h"
@@ -35,6 +36,7 @@ struct options {
 	int cols[64];
 	size_t n_cols;
 	bool json, raw, noheadings, ascii, list, namespaces, threads, kernel_tree, no_runtime;
+	const char *lookup; /* --lookup WHAT */
 	const char *container;
 	int width;
 	int *pids;
@@ -80,6 +82,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --timeout MS        give each engine at most MS milliseconds (2000)\n"
 	      "     --no-api            do not talk to the engines: /proc and state only\n"
 	      "     --no-runtime        no engines, sockets or state at all: the /proc tree\n"
+	      "     --lookup WHAT       print the containers called WHAT as JSON (for nsenter-lite)\n"
 	      "\n"
 	      "Snapshots:\n"
 	      "     --save FILE         write the collected facts to FILE ('-': stdout)\n"
@@ -91,18 +94,6 @@ static void __attribute__((noreturn)) usage(void)
 	      "For more details see ctrtree(1).\n",
 	      stdout);
 	exit(EXIT_SUCCESS);
-}
-
-static void __attribute__((noreturn)) bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ctrtree: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'ctrtree --help' for more information.\n", stderr);
-	exit(EXIT_FAILURE);
 }
 
 static void list_columns(void)
@@ -127,15 +118,15 @@ static void parse_columns(struct options *o, const char *arg)
 		if (c < 0) {
 			_cleanup_free_ char *bad = ct_escape_term_dup(p, (size_t)(e - p));
 
-			bad_usage("unknown column: %s", bad);
+			ct_cli_usage_error("unknown column: %s", bad);
 		}
 		if (o->n_cols == ARRAY_SIZE(o->cols))
-			bad_usage("too many columns");
+			ct_cli_usage_error("too many columns");
 		o->cols[o->n_cols++] = c;
 		p = *e ? e + 1 : e;
 	}
 	if (o->n_cols == 0)
-		bad_usage("no columns given");
+		ct_cli_usage_error("no columns given");
 }
 
 static void parse_ns_filter(struct options *o, const char *arg)
@@ -149,7 +140,7 @@ static void parse_ns_filter(struct options *o, const char *arg)
 
 		f.type = ct_ns_type_from_name(type);
 		if (f.type < 0)
-			bad_usage("unknown namespace type in '%s' (cgroup, ipc, mnt, net, pid, time, user, uts)",
+			ct_cli_usage_error("unknown namespace type in '%s' (cgroup, ipc, mnt, net, pid, time, user, uts)",
 				  arg);
 		num = colon + 1;
 	}
@@ -158,7 +149,7 @@ static void parse_ns_filter(struct options *o, const char *arg)
 	if (len > 2 && num[0] == '[' && num[len - 1] == ']')
 		num++, len -= 2;
 	if (ct_parse_u64(num, len, &f.ino) < 0 || f.ino == 0)
-		bad_usage("invalid namespace '%s': expected [TYPE:]INODE", arg);
+		ct_cli_usage_error("invalid namespace '%s': expected [TYPE:]INODE", arg);
 	o->nss = xreallocarray(o->nss, o->n_nss + 1, sizeof(*o->nss));
 	o->nss[o->n_nss++] = f;
 }
@@ -166,7 +157,7 @@ static void parse_ns_filter(struct options *o, const char *arg)
 static void parse_args(struct options *o, int argc, char **argv)
 {
 	enum { OPT_LIST_COLUMNS = 256, OPT_NS, OPT_CGROUP, OPT_SAVE, OPT_LOAD, OPT_DOCKER_SOCKET,
-	       OPT_TIMEOUT, OPT_NO_API, OPT_NO_RUNTIME };
+	       OPT_TIMEOUT, OPT_NO_API, OPT_NO_RUNTIME, OPT_LOOKUP };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -188,6 +179,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "no-api", no_argument, NULL, OPT_NO_API },
 		{ "no-runtime", no_argument, NULL, OPT_NO_RUNTIME },
+		{ "lookup", required_argument, NULL, OPT_LOOKUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -223,7 +215,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 		case 'w':
 			if (ct_parse_pid(optarg, strlen(optarg), &o->width) < 0 || o->width < 10 ||
 			    o->width > 100000)
-				bad_usage("invalid width: '%s'", optarg);
+				ct_cli_usage_error("invalid width: '%s'", optarg);
 			break;
 		case 'N':
 			o->namespaces = true;
@@ -236,7 +228,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 'p':
 			if (ct_parse_pid(optarg, strlen(optarg), &pid) < 0 || pid <= 0)
-				bad_usage("invalid PID: '%s'", optarg);
+				ct_cli_usage_error("invalid PID: '%s'", optarg);
 			o->pids = xreallocarray(o->pids, o->n_pids + 1, sizeof(int));
 			o->pids[o->n_pids++] = pid;
 			break;
@@ -256,19 +248,17 @@ static void parse_args(struct options *o, int argc, char **argv)
 		case OPT_DOCKER_SOCKET:
 			o->engine.docker_socket = optarg;
 			break;
-		case OPT_TIMEOUT: {
-			int ms;
-
-			if (ct_parse_pid(optarg, strlen(optarg), &ms) < 0 || ms < 1 || ms > 600000)
-				bad_usage("invalid timeout: '%s' (milliseconds, 1 to 600000)", optarg);
-			o->engine.timeout_ms = ms;
+		case OPT_TIMEOUT:
+			o->engine.timeout_ms = ct_cli_parse_timeout(optarg);
 			break;
-		}
 		case OPT_NO_API:
 			o->engine.no_api = true;
 			break;
 		case OPT_NO_RUNTIME:
 			o->no_runtime = true;
+			break;
+		case OPT_LOOKUP:
+			o->lookup = optarg;
 			break;
 		case 'h':
 			usage();
@@ -285,10 +275,49 @@ static void parse_args(struct options *o, int argc, char **argv)
 	if (optind < argc) {
 		_cleanup_free_ char *bad = ct_escape_term_dup(argv[optind], strlen(argv[optind]));
 
-		bad_usage("unexpected argument '%s'", bad);
+		ct_cli_usage_error("unexpected argument '%s'", bad);
 	}
 	if (o->json && (o->raw || o->namespaces))
-		bad_usage("--json does not combine with --raw or --namespaces");
+		ct_cli_usage_error("--json does not combine with --raw or --namespaces");
+	if (o->lookup && (o->container || o->no_runtime || o->save))
+		ct_cli_usage_error("--lookup does not combine with a container argument, --no-runtime or --save");
+}
+
+/*
+ * --lookup: the containers ct_world_lookup finds, as one JSON object, for
+ * nsenter-lite, which does not link the engine clients (their libraries'
+ * start-up alone costs more than entering a namespace).
+ */
+static int print_lookup(const struct ct_world *w, const char *what)
+{
+	_cleanup_free_ size_t *match = xcalloc(w->n_containers ? w->n_containers : 1, sizeof(*match));
+	size_t n = ct_world_lookup(w, what, match, w->n_containers);
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+	int r;
+
+	json_object_object_add(o, "schema", json_object_new_string("ctrtree-lookup/1"));
+	json_object_object_add(o, "query", ct_json_bytes(what, strlen(what)));
+	json_object_object_add(o, "partial", json_object_new_boolean(w->snap->host.partial));
+	for (size_t k = 0; k < n; k++) {
+		const struct ct_container *c = &w->containers[match[k]];
+		const struct ct_proc *init = c->init >= 0 ? &w->snap->procs[c->init] : NULL;
+		struct json_object *m = json_object_new_object();
+
+		json_object_object_add(m, "id", ct_json_str(c->rec.id));
+		json_object_object_add(m, "name", ct_json_str(c->rec.name));
+		json_object_object_add(m, "engine", json_object_new_string(ct_engine_kind_name(c->rec.engine)));
+		json_object_object_add(m, "engine_namespace", ct_json_str(c->rec.engine_ns));
+		json_object_object_add(m, "status", ct_json_str(c->rec.status));
+		json_object_object_add(m, "init_pid", init ? json_object_new_int(init->pid) : NULL);
+		json_object_object_add(m, "init_start_time", init ? json_object_new_uint64(init->start_time) : NULL);
+		json_object_array_add(a, m);
+	}
+	json_object_object_add(o, "matches", a);
+	r = puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 ?
+		    -EIO :
+		    0;
+	json_object_put(o);
+	return r;
 }
 
 /* "/docker" selects "/docker" and "/docker/ID", not "/dockerd". */
@@ -425,21 +454,6 @@ static bool *select_nodes(const struct options *o, const struct ct_model *m, con
 	return keep;
 }
 
-static bool output_failed;
-
-static void close_stdout(void)
-{
-	if (output_failed)
-		return; /* already reported by main() */
-	/* Report a failed write (full disk, closed stdout), like util-linux. */
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		if (errno == EPIPE)
-			_exit(EXIT_FAILURE);
-		warn("write error");
-		_exit(EXIT_FAILURE);
-	}
-}
-
 static int save_snapshot(const struct ct_snapshot *s, const char *path)
 {
 	_cleanup_close_ int fd = -1;
@@ -469,7 +483,7 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	ct_escape_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
-	atexit(close_stdout);
+	ct_cli_close_stdout_atexit();
 	parse_args(&o, argc, argv);
 
 	if (o.load) {
@@ -512,6 +526,12 @@ int main(int argc, char **argv)
 	}
 
 	w = ct_world_new(s);
+	if (o.lookup) {
+		r = print_lookup(w, o.lookup);
+		ct_world_free(w);
+		ct_snapshot_free(s);
+		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
 	parents = ct_world_tree_parents(w, !o.kernel_tree);
 	m = ct_model_new_ex(s, o.kernel_tree ? s->n_procs : s->n_procs + w->n_containers, parents);
 	keep = select_nodes(&o, m, w);
@@ -542,7 +562,7 @@ int main(int argc, char **argv)
 	free(o.nss);
 	free(o.cgroups);
 	if (r < 0 && r != -EPIPE) {
-		output_failed = true;
+		ct_cli_output_failed();
 		errno = -r;
 		err(EXIT_FAILURE, "write error");
 	}

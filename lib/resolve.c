@@ -1700,23 +1700,37 @@ size_t *ct_world_tree_parents(const struct ct_world *w, bool logical)
 	return parents;
 }
 
+/* Tier 0: the exact id; 1: the exact name; 2: an id prefix. */
+static bool lookup_matches(const struct ct_container_rec *r, const char *what, size_t len, int tier)
+{
+	switch (tier) {
+	case 0:
+		return strcmp(r->id, what) == 0;
+	case 1:
+		return r->name && strcmp(r->name, what) == 0;
+	default:
+		return len && strncmp(r->id, what, len) == 0;
+	}
+}
+
+size_t ct_world_lookup(const struct ct_world *w, const char *what, size_t *ret_match, size_t max)
+{
+	size_t n = 0, len = strlen(what);
+
+	for (int tier = 0; tier < 3 && n == 0; tier++)
+		for (size_t c = 0; c < w->n_containers; c++)
+			if (lookup_matches(&w->containers[c].rec, what, len, tier)) {
+				if (n < max)
+					ret_match[n] = c;
+				n++;
+			}
+	return n;
+}
+
 ssize_t ct_world_find_container(const struct ct_world *w, const char *what)
 {
-	ssize_t found = -1;
-	size_t len = strlen(what);
+	size_t match[2];
+	size_t n = ct_world_lookup(w, what, match, 2);
 
-	for (size_t c = 0; c < w->n_containers; c++) {
-		const struct ct_container *ct = &w->containers[c];
-
-		if ((ct->rec.name && strcmp(ct->rec.name, what) == 0) || strcmp(ct->rec.id, what) == 0)
-			return (ssize_t)c;
-	}
-	for (size_t c = 0; c < w->n_containers; c++) {
-		if (len && strncmp(w->containers[c].rec.id, what, len) == 0) {
-			if (found >= 0)
-				return -2;
-			found = (ssize_t)c;
-		}
-	}
-	return found;
+	return n == 0 ? -1 : n > 1 ? -2 : (ssize_t)match[0];
 }

@@ -76,8 +76,16 @@ struct ct_world *ct_world_free(struct ct_world *w);
  */
 size_t *ct_world_tree_parents(const struct ct_world *w, bool logical);
 
-/* Find a container by name, full id, or unique id prefix: index, -1 if
- * none, -2 if the prefix is ambiguous. */
+/*
+ * The containers called what: every exact id if there is one, else every
+ * exact name, else every id that starts with what; each tier across all
+ * engines, so that two engines' "web" are ambiguous rather than one picked
+ * at random.  Fills up to max indexes and returns how many match (which
+ * may be more than max).
+ */
+size_t ct_world_lookup(const struct ct_world *w, const char *what, size_t *ret_match, size_t max);
+
+/* ct_world_lookup's one match: its index, -1 if none, -2 if several. */
 ssize_t ct_world_find_container(const struct ct_world *w, const char *what);
 
 #endif

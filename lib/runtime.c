@@ -15,6 +15,14 @@ const char *ct_engine_kind_name(enum ct_engine_kind k)
 	return (unsigned)k < ARRAY_SIZE(engine_names) ? engine_names[k] : "unknown";
 }
 
+enum ct_engine_kind ct_engine_kind_from_name(const char *name)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(engine_names); k++)
+		if (engine_names[k] && strcmp(engine_names[k], name) == 0)
+			return (enum ct_engine_kind)k;
+	return CT_ENGINE_UNKNOWN;
+}
+
 void ct_container_rec_clear(struct ct_container_rec *r)
 {
 	free(r->id);

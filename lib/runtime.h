@@ -27,6 +27,8 @@ enum ct_engine_kind {
 
 /* "docker", "containerd", ... as in the JSON "engine" field. */
 const char *ct_engine_kind_name(enum ct_engine_kind k);
+/* The kind of that name; CT_ENGINE_UNKNOWN for any other. */
+enum ct_engine_kind ct_engine_kind_from_name(const char *name);
 
 struct ct_kv {
 	char *key;

@@ -60,27 +60,26 @@ static int parse_list(char *list, struct cli_item **ret, size_t *ret_n, char **r
 	return 0;
 }
 
-int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, FILE *out, char **ret_error)
+/*
+ * Run every item with the timeout; each result goes into all (JSON) or is
+ * printed to out (text).  The first failure is returned, the rest go on.
+ */
+static int run_items(const struct ct_probe_target *t, const struct cli_item *items, size_t n, long timeout_ms,
+		     struct json_object *all, FILE *out, char **ret_error)
 {
-	_cleanup_free_ char *copy = xstrdup(list);
-	_cleanup_free_ struct cli_item *items = NULL;
 	_cleanup_free_ char *first_error = NULL;
-	_cleanup_json_ struct json_object *all = json ? json_object_new_object() : NULL;
-	size_t n = 0, printed = 0;
-	int r, first = 0;
+	size_t printed = 0;
+	int first = 0;
 
-	r = parse_list(copy, &items, &n, ret_error);
-	if (r < 0)
-		return r;
 	for (size_t i = 0; i < n; i++) {
 		const struct ct_probe *p = items[i].probe;
-		struct ct_probe_opts o = { .arg = items[i].arg };
+		struct ct_probe_opts o = { .arg = items[i].arg, .timeout_ms = timeout_ms };
 		struct json_object *res = NULL;
 		char *error = NULL;
+		int r = p->run(t, &o, &res, &error);
 
-		r = p->run(t, &o, &res, &error);
 		if (r < 0) {
-			if (json) {
+			if (all) {
 				struct json_object *e = json_object_new_object();
 
 				/* The text may quote hostile bytes (a name we were given). */
@@ -95,7 +94,7 @@ int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, 
 			free(error);
 			continue;
 		}
-		if (json) {
+		if (all) {
 			json_object_object_add(all, p->name, res);
 		} else {
 			if (printed++)
@@ -104,7 +103,41 @@ int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, 
 			json_object_put(res);
 		}
 	}
-	if (json) {
+	if (first < 0 && ret_error)
+		*ret_error = first_error ? TAKE_PTR(first_error) : xstrdup(strerror(-first));
+	return first;
+}
+
+int ct_probes_json(const struct ct_probe_target *t, const char *list, long timeout_ms, struct json_object **ret,
+		   char **ret_error)
+{
+	_cleanup_free_ char *copy = xstrdup(list);
+	_cleanup_free_ struct cli_item *items = NULL;
+	size_t n = 0;
+	int r;
+
+	r = parse_list(copy, &items, &n, ret_error);
+	if (r < 0)
+		return r;
+	*ret = json_object_new_object();
+	return run_items(t, items, n, timeout_ms, *ret, NULL, ret_error);
+}
+
+int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, long timeout_ms, FILE *out,
+		  char **ret_error)
+{
+	_cleanup_free_ char *copy = xstrdup(list);
+	_cleanup_free_ struct cli_item *items = NULL;
+	_cleanup_json_ struct json_object *all = NULL;
+	size_t n = 0;
+	int r;
+
+	if (!json) {
+		r = parse_list(copy, &items, &n, ret_error);
+		return r < 0 ? r : run_items(t, items, n, timeout_ms, NULL, out, ret_error);
+	}
+	r = ct_probes_json(t, list, timeout_ms, &all, ret_error);
+	if (all) {
 		size_t len;
 		const char *s = json_object_to_json_string_length(
 			all, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
@@ -112,10 +145,5 @@ int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, 
 		fwrite(s, 1, len, out);
 		fputc('\n', out);
 	}
-	if (first < 0) {
-		if (ret_error)
-			*ret_error = first_error ? TAKE_PTR(first_error) : xstrdup(strerror(-first));
-		return first;
-	}
-	return 0;
+	return r;
 }

@@ -89,6 +89,16 @@ void ct_probe_target_close(struct ct_probe_target *t);
  * argument a probe does not take or a missing one it needs: -EINVAL
  * before anything runs.  (probes/cli.c)
  */
-int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, FILE *out, char **ret_error);
+int ct_probes_cli(const struct ct_probe_target *t, const char *list, bool json, long timeout_ms, FILE *out,
+		  char **ret_error);
 
+/*
+ * The same list run into one JSON object (*ret, keyed by probe name; a
+ * probe that could not run is {"error": TEXT}), for callers that embed it:
+ * nsenter-lite --json, the live view.  An invalid list: -EINVAL and *ret
+ * untouched; else *ret is set and the first failure returned (or 0).
+ * timeout_ms bounds each network wait (<= 0: each probe's default).
+ */
+int ct_probes_json(const struct ct_probe_target *t, const char *list, long timeout_ms, struct json_object **ret,
+		   char **ret_error);
 #endif

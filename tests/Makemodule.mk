@@ -1,5 +1,6 @@
 # tests/: unit tests, the bundled runtime and helpers for the live tests.
 include tests/ctrrun/Makemodule.mk
+include tests/hostile/Makemodule.mk
 include tests/unit/Makemodule.mk
 include tests/unit/Makemodule-probes.mk
 include tests/unit/Makemodule-reach.mk

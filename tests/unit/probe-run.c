@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 		err(EXIT_FAILURE, "cannot open process %d", pid);
 	}
 	t.world = w;
-	r = ct_probes_cli(&t, argv[optind + 1], json, stdout, &error);
+	r = ct_probes_cli(&t, argv[optind + 1], json, 0, stdout, &error);
 	ct_probe_target_close(&t);
 	ct_world_free(w);
 	ct_snapshot_free(s);

@@ -179,23 +179,23 @@ static void test_cli_errors(void)
 	FILE *f = open_memstream(&buf, &len);
 	int r;
 
-	r = ct_probes_cli(&t, "links,no\033such", false, f, &error);
+	r = ct_probes_cli(&t, "links,no\033such", false, 0, f, &error);
 	ok(r == -EINVAL && error && strstr(error, "unknown probe 'no\\x1b"), "an unknown probe, named escaped");
 	free(error);
 	error = NULL;
-	r = ct_probes_cli(&t, "links=eth0", false, f, &error);
+	r = ct_probes_cli(&t, "links=eth0", false, 0, f, &error);
 	ok(r == -EINVAL && error && strstr(error, "takes no argument"), "links takes no argument");
 	free(error);
 	error = NULL;
-	r = ct_probes_cli(&t, "connect", false, f, &error);
+	r = ct_probes_cli(&t, "connect", false, 0, f, &error);
 	ok(r == -EINVAL && error && strstr(error, "needs an argument"), "connect needs one");
 	free(error);
 	error = NULL;
-	r = ct_probes_cli(&t, "links,addrs,links", false, f, &error);
+	r = ct_probes_cli(&t, "links,addrs,links", false, 0, f, &error);
 	ok(r == -EINVAL && error && strstr(error, "twice"), "a probe listed twice");
 	free(error);
 	error = NULL;
-	r = ct_probes_cli(&t, ",", false, f, &error);
+	r = ct_probes_cli(&t, ",", false, 0, f, &error);
 	ok(r == -EINVAL && error, "an empty list");
 	free(error);
 	fclose(f);

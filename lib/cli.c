@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "escape.h"
+
+static int failure_status = EXIT_FAILURE;
+static bool output_failed;
+
+void ct_cli_set_failure_status(int status)
+{
+	failure_status = status;
+}
+
+void ct_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", program_invocation_short_name);
+	exit(failure_status);
+}
+
+long ct_cli_parse_timeout(const char *arg)
+{
+	int ms;
+
+	if (ct_parse_pid(arg, strlen(arg), &ms) < 0 || ms < 1 || ms > 600000) {
+		_cleanup_free_ char *bad = ct_escape_term_dup(arg, strlen(arg));
+
+		ct_cli_usage_error("invalid timeout: '%s' (milliseconds, 1 to 600000)", bad);
+	}
+	return ms;
+}
+
+void ct_cli_output_failed(void)
+{
+	output_failed = true;
+}
+
+bool ct_cli_output_has_failed(void)
+{
+	return output_failed;
+}
+
+static void close_stdout(void)
+{
+	if (output_failed)
+		return; /* already reported */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno != EPIPE)
+			warn("write error");
+		_exit(failure_status);
+	}
+}
+
+void ct_cli_close_stdout_atexit(void)
+{
+	atexit(close_stdout);
+}

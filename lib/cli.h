@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What every front end does alike (ctrtree, nsenter-lite, the live view):
+ * usage errors, the options they share, and checking stdout at exit as
+ * util-linux's close_stdout_atexit() does.  Messages are prefixed with
+ * program_invocation_short_name.
+ */
+#ifndef CT_CLI_H
+#define CT_CLI_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+/* The exit status of usage errors and failed writes (EXIT_FAILURE unless set). */
+void ct_cli_set_failure_status(int status);
+
+/* "PROG: MESSAGE" and a pointer to --help on stderr; exit with the failure status. */
+_noreturn_ void ct_cli_usage_error(const char *fmt, ...) _printf_(1, 2);
+
+/* --timeout MS: 1 to 600000 milliseconds, else a usage error. */
+long ct_cli_parse_timeout(const char *arg);
+
+/*
+ * Check stdout at exit: a failed write (full disk, closed stdout) is an
+ * error, said once; EPIPE exits quietly.  ct_cli_output_failed() tells
+ * that main() already reported one.
+ */
+void ct_cli_close_stdout_atexit(void);
+void ct_cli_output_failed(void);
+bool ct_cli_output_has_failed(void);
+
+#endif
