@@ -800,6 +800,7 @@ int ct_probe_port_run(const struct ct_probe_target *t, const struct ct_probe_opt
 	if (role.role == CT_ROLE_PROXY) {
 		h = new_hop(pr.hops, "docker-proxy");
 		json_object_object_add(h, "pid", json_object_new_int(w.pid));
+		json_object_object_add(h, "comm", ct_json_bytes(w.comm, w.comm_len));
 		json_object_object_add(h, "proto", ct_json_str(role.proto));
 		json_object_object_add(h, "host_ip", ct_json_str(role.host_ip));
 		json_object_object_add(h, "host_port", role.host_port ? json_object_new_int(role.host_port) : NULL);

@@ -5,9 +5,10 @@ tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 make -s -C "$TOP" BUILDDIR="$BUILDDIR" install PREFIX=/usr DESTDIR="$tmp/root" >"$tmp/log" 2>&1
 ok $? "make install PREFIX=/usr DESTDIR=... succeeds"
-test -x "$tmp/root/usr/bin/ctrtree"
-ok $? "ctrtree installed in DESTDIR/PREFIX/bin"
-test -f "$tmp/root/usr/share/man/man1/ctrtree.1" && test -f "$tmp/root/usr/share/man/man5/ctrtree-json.5"
+test -x "$tmp/root/usr/bin/ctrtree" && test -x "$tmp/root/usr/bin/nsenter-lite"
+ok $? "ctrtree and nsenter-lite installed in DESTDIR/PREFIX/bin"
+test -f "$tmp/root/usr/share/man/man1/ctrtree.1" && test -f "$tmp/root/usr/share/man/man5/ctrtree-json.5" &&
+	test -f "$tmp/root/usr/share/man/man1/nsenter-lite.1" && test -f "$tmp/root/usr/share/man/man7/ctrtree-probes.7"
 ok $? "man pages installed in DESTDIR/PREFIX/share/man"
 test -f "$tmp/root/usr/share/ctrtree/ctrtree.schema.json"
 ok $? "JSON schema installed"
