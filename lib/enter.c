@@ -276,6 +276,50 @@ static int join_one(struct ct_enter_ns *n, const struct ct_enter_ns_type *ty)
 	return 0;
 }
 
+/*
+ * Through the pidfd, where the kernel allows it (5.8): every namespace in
+ * one atomic setns(), the kernel ordering the user namespace itself and
+ * checking the others against our original credentials.  It joins the
+ * namespaces the process is in now, so each is then checked against the
+ * one opened (and reported) before; a target that moved in between is
+ * refused.  -EINVAL or -EPERM when the kernel will not (nothing was
+ * joined: setns is all or nothing), and the caller uses the fds.
+ */
+static int join_by_pidfd(struct ct_enter_nsset *s, const struct ct_enter_target *t, char **ret_error)
+{
+	_cleanup_close_ int self = open("/proc/thread-self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int flags = 0;
+
+	for (size_t k = 0; k < CT_NS_COUNT; k++)
+		if (s->ns[ct_enter_ns_types[k].type].fd >= 0)
+			flags |= ct_enter_ns_types[k].clone_flag;
+	if (!flags || t->pidfd < 0 || self < 0)
+		return -EINVAL;
+	if (setns(t->pidfd, flags) < 0)
+		return -errno;
+	for (size_t k = 0; k < CT_NS_COUNT; k++) {
+		const struct ct_enter_ns_type *ty = &ct_enter_ns_types[k];
+		struct ct_enter_ns *n = &s->ns[ty->type];
+		const char *link;
+		struct stat st;
+
+		if (n->fd < 0)
+			continue;
+		/* Our own task's links, through the host's /proc opened before;
+		 * pid and time namespaces are joined for our children only. */
+		link = ty->type == CT_NS_PID ? "pid_for_children" :
+		       ty->type == CT_NS_TIME ? "time_for_children" : ct_ns_names[ty->type];
+		if (fstatat(self, link, &st, 0) < 0 || st.st_ino != n->ino || st.st_dev != n->dev)
+			return ct_fail(ret_error, -ESTALE,
+				       "process %d changed its %s namespace while it was being entered", t->pid,
+				       ty->what);
+		close(n->fd);
+		n->fd = -1;
+		n->joined = true;
+	}
+	return 0;
+}
+
 /* uid and gid 0 in the user namespace just joined, as nsenter does. */
 static int become_root(bool groups_dropped, const struct ct_enter_target *t, char **ret_error)
 {
@@ -312,6 +356,12 @@ int ct_enter_ns_join(struct ct_enter_nsset *s, const struct ct_enter_target *t, 
 		/* Still allowed here; in the user namespace setgroups may be denied. */
 		groups_dropped = getgroups(0, NULL) == 0 || setgroups(0, NULL) == 0;
 
+	r = join_by_pidfd(s, t, ret_error);
+	if (r == 0 && user->joined)
+		return become_root(groups_dropped, t, ret_error);
+	if (r == 0 || (r != -EINVAL && r != -EPERM))
+		return r;
+	/* One fd at a time, in nsenter's two passes. */
 	for (size_t k = 0; k < CT_NS_COUNT; k++) {
 		const struct ct_enter_ns_type *ty = &ct_enter_ns_types[k];
 
