@@ -725,6 +725,99 @@ static void find_inits(struct ct_world *w, size_t first)
 	}
 }
 
+/* A container's key for its members: its init's pid namespace or cgroup. */
+struct member_key {
+	struct ct_ns_id ns;
+	const char *cg;
+	size_t c;
+};
+
+static int cmp_ns_key(const void *a, const void *b)
+{
+	const struct member_key *x = a, *y = b;
+
+	if (x->ns.ino != y->ns.ino)
+		return x->ns.ino < y->ns.ino ? -1 : 1;
+	if (x->ns.dev != y->ns.dev)
+		return x->ns.dev < y->ns.dev ? -1 : 1;
+	return (x->c > y->c) - (x->c < y->c);
+}
+
+static int cmp_cg_key(const void *a, const void *b)
+{
+	const struct member_key *x = a, *y = b;
+	int r = strcmp(x->cg, y->cg);
+
+	return r ? r : (x->c > y->c) - (x->c < y->c);
+}
+
+/* The lowest container of keys (sorted by cmp) whose key equals want's, or CT_NONE. */
+static size_t first_with_key(const struct member_key *keys, size_t n, const struct member_key *want,
+			     int (*cmp)(const void *, const void *))
+{
+	size_t lo = 0, hi = n;
+
+	/* want has c = 0: the first entry not below it is the lowest c of its key. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp(&keys[mid], want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && (cmp == cmp_ns_key ? ct_ns_equal(&keys[lo].ns, &want->ns) : strcmp(keys[lo].cg, want->cg) == 0))
+		return keys[lo].c;
+	return CT_NONE;
+}
+
+/*
+ * Members of the containers from first on: the processes that share the
+ * init's pid namespace (when it is not the host's) or its cgroup; where
+ * several containers would take a process, the first one does.  Two
+ * sorted key arrays and a binary search per process: a host of 10,000
+ * processes in a few hundred containers is not walked once per container.
+ */
+static void assign_by_init(struct ct_world *w, size_t first)
+{
+	const struct ct_snapshot *s = w->snap;
+	size_t n = w->n_containers - first, n_ns = 0, n_cg = 0;
+	_cleanup_free_ struct member_key *by_ns = xcalloc(n ? n : 1, sizeof(*by_ns));
+	_cleanup_free_ struct member_key *by_cg = xcalloc(n ? n : 1, sizeof(*by_cg));
+
+	for (size_t c = first; c < w->n_containers; c++) {
+		const struct ct_container *ct = &w->containers[c];
+		const struct ct_proc *init;
+		const char *icg;
+
+		if (ct->init < 0)
+			continue;
+		init = &s->procs[ct->init];
+		if (!in_host_pidns(s, init) && ct_ns_known(&init->ns[CT_NS_PID]))
+			by_ns[n_ns++] = (struct member_key){ .ns = init->ns[CT_NS_PID], .c = c };
+		/* Nothing says an unnamed container has a cgroup of its own. */
+		icg = strcmp(ct->sources[0], "uts-hostname") == 0 ? NULL : ct_proc_main_cgroup(init);
+		if (icg && strcmp(icg, "/") != 0)
+			by_cg[n_cg++] = (struct member_key){ .cg = icg, .c = c };
+	}
+	qsort(by_ns, n_ns, sizeof(*by_ns), cmp_ns_key);
+	qsort(by_cg, n_cg, sizeof(*by_cg), cmp_cg_key);
+	for (size_t i = 0; i < s->n_procs; i++) {
+		const struct ct_proc *p = &s->procs[i];
+		struct member_key want = { .ns = p->ns[CT_NS_PID], .cg = ct_proc_main_cgroup(p) };
+		size_t a = CT_NONE, b = CT_NONE;
+
+		if (w->container[i] >= 0)
+			continue;
+		if (n_ns && ct_ns_known(&want.ns))
+			a = first_with_key(by_ns, n_ns, &want, cmp_ns_key);
+		if (n_cg && want.cg && w->roles[i].role != CT_ROLE_SHIM)
+			b = first_with_key(by_cg, n_cg, &want, cmp_cg_key);
+		if (a != CT_NONE || b != CT_NONE)
+			w->container[i] = (ssize_t)(a < b ? a : b);
+	}
+}
+
 /*
  * Members: the processes that share the init's pid namespace (when it is
  * not the host's) or its cgroup.  A member inherits the container; the
@@ -749,30 +842,7 @@ static void assign_members(struct ct_world *w, size_t first)
 		if (c >= 0)
 			w->container[i] = c;
 	}
-	for (size_t c = first; c < w->n_containers; c++) {
-		struct ct_container *ct = &w->containers[c];
-		const struct ct_proc *init;
-		const char *icg;
-
-		if (ct->init < 0)
-			continue;
-		init = &s->procs[ct->init];
-		/* Nothing says an unnamed container has a cgroup of its own. */
-		icg = strcmp(ct->sources[0], "uts-hostname") == 0 ? NULL : ct_proc_main_cgroup(init);
-		for (size_t i = 0; i < s->n_procs; i++) {
-			const struct ct_proc *p = &s->procs[i];
-			const char *cg = ct_proc_main_cgroup(p);
-			bool member;
-
-			if (w->container[i] >= 0)
-				continue;
-			member = (!in_host_pidns(s, init) && same_ns(p, init, CT_NS_PID)) ||
-				 (icg && cg && strcmp(icg, "/") != 0 && strcmp(icg, cg) == 0 &&
-				  w->roles[i].role != CT_ROLE_SHIM);
-			if (member)
-				w->container[i] = (ssize_t)c;
-		}
-	}
+	assign_by_init(w, first);
 }
 
 /* The hostname collect-uts.c found in a UTS namespace, or NULL. */
