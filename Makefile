@@ -19,8 +19,8 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 
-PKGS := libproc2 json-c smartcols libcurl libprotobuf-c libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 \
-	libnftables
+# libnftables (the port probe's DNAT rules) is dlopen()ed, only its header used.
+PKGS := libproc2 json-c smartcols libcurl libprotobuf-c libnl-3.0 libnl-route-3.0 libnl-idiag-3.0
 
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	-Wformat=2 -Wformat-security -Wpointer-arith -Wsign-compare \
@@ -45,7 +45,7 @@ HARDEN := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
 	-fstack-clash-protection -fcf-protection
 endif
 
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libnftables 2>/dev/null)
 # libresolv (glibc) builds and parses the dns probe's messages.
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lresolv
 

@@ -18,6 +18,7 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -369,6 +370,56 @@ static int parse_target(const char *s, int default_port, struct ct_pu_addr *ret)
 	return ct_pu_parse_ip(s, alen, (uint16_t)port, ret);
 }
 
+/*
+ * libnftables, loaded on the first DNAT lookup: it and what it needs
+ * (libnftnl, libxtables, libgmp, libjansson) would cost every nsenter-lite
+ * start more than the probes themselves, and most runs never ask.
+ */
+static struct {
+	typeof(nft_ctx_new) *ctx_new;
+	typeof(nft_ctx_free) *ctx_free;
+	typeof(nft_ctx_buffer_output) *ctx_buffer_output;
+	typeof(nft_ctx_buffer_error) *ctx_buffer_error;
+	typeof(nft_ctx_output_set_flags) *ctx_output_set_flags;
+	typeof(nft_run_cmd_from_buffer) *run_cmd_from_buffer;
+	typeof(nft_ctx_get_output_buffer) *ctx_get_output_buffer;
+	typeof(nft_ctx_get_error_buffer) *ctx_get_error_buffer;
+} nft;
+
+static int nft_load(char *why, size_t size)
+{
+	static int loaded; /* 0: not tried, 1: loaded, -1: failed */
+	void *h;
+
+	if (loaded)
+		goto out;
+	loaded = -1;
+	h = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(why, size, "cannot load libnftables: %s", dlerror());
+		return -1;
+	}
+#define NFT_SYM(f)                                              \
+	if (!(nft.f = (typeof(nft.f))dlsym(h, "nft_" #f))) {    \
+		snprintf(why, size, "libnftables lacks nft_%s", #f); \
+		return -1;                                      \
+	}
+	NFT_SYM(ctx_new);
+	NFT_SYM(ctx_free);
+	NFT_SYM(ctx_buffer_output);
+	NFT_SYM(ctx_buffer_error);
+	NFT_SYM(ctx_output_set_flags);
+	NFT_SYM(run_cmd_from_buffer);
+	NFT_SYM(ctx_get_output_buffer);
+	NFT_SYM(ctx_get_error_buffer);
+#undef NFT_SYM
+	loaded = 1;
+out:
+	if (loaded < 0)
+		snprintf(why, size, "cannot use libnftables");
+	return loaded > 0 ? 0 : -1;
+}
+
 static bool nft_word(const char *s)
 {
 	size_t n = strlen(s);
@@ -393,10 +444,10 @@ static void read_xt_target(struct nft_ctx *ctx, const char *family, const char *
 		return;
 	if (asprintf(&cmd, "list chain %s %s %s", family, table, chain) < 0)
 		return;
-	nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_HANDLE);
-	if (nft_run_cmd_from_buffer(ctx, cmd) != 0)
+	nft.ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_HANDLE);
+	if (nft.run_cmd_from_buffer(ctx, cmd) != 0)
 		return;
-	out = nft_ctx_get_output_buffer(ctx);
+	out = nft.ctx_get_output_buffer(ctx);
 	snprintf(tag, sizeof(tag), "# handle %lld", (long long)handle);
 	for (line = out; line && *line;) {
 		const char *eol = strchrnul(line, '\n');
@@ -427,22 +478,24 @@ static void find_dnat(int port, struct dnat *d)
 	const char *out, *perr = NULL;
 
 	*d = (struct dnat){ 0 };
-	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (nft_load(d->error, sizeof(d->error)) < 0)
+		return;
+	ctx = nft.ctx_new(NFT_CTX_DEFAULT);
 	if (!ctx) {
 		snprintf(d->error, sizeof(d->error), "cannot use libnftables");
 		return;
 	}
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
-	if (nft_run_cmd_from_buffer(ctx, "list ruleset") != 0) {
-		const char *e = nft_ctx_get_error_buffer(ctx);
+	nft.ctx_buffer_output(ctx);
+	nft.ctx_buffer_error(ctx);
+	nft.ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
+	if (nft.run_cmd_from_buffer(ctx, "list ruleset") != 0) {
+		const char *e = nft.ctx_get_error_buffer(ctx);
 
 		snprintf(d->error, sizeof(d->error), "cannot read the nftables ruleset: %.*s",
 			 (int)strcspn(e ? e : "", "\n"), e ? e : "");
 		goto out;
 	}
-	out = nft_ctx_get_output_buffer(ctx);
+	out = nft.ctx_get_output_buffer(ctx);
 	if (!out || ct_json_parse_buf(out, strlen(out), &doc, &perr) < 0) {
 		snprintf(d->error, sizeof(d->error), "cannot parse the nftables ruleset: %s", perr ? perr : "?");
 		goto out;
@@ -507,7 +560,7 @@ static void find_dnat(int port, struct dnat *d)
 	}
 out:
 	json_object_put(doc);
-	nft_ctx_free(ctx);
+	nft.ctx_free(ctx);
 }
 
 /* ---- the target's side ---- */
