@@ -12,12 +12,22 @@
 
 #define JSON_SCHEMA "ctrtree/1"
 
+/*
+ * Add a member whose key is a string constant: json-c then neither copies
+ * the key nor looks for an earlier member of that name (tens of thousands
+ * of objects on a busy host).
+ */
+static inline void jadd(struct json_object *o, const char *const_key, struct json_object *v)
+{
+	json_object_object_add_ex(o, const_key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
 static struct json_object *ns_object(const struct ct_ns_id *ns)
 {
 	struct json_object *o = json_object_new_object();
 
 	for (int t = 0; t < CT_NS_COUNT; t++)
-		json_object_object_add(o, ct_ns_names[t],
+		jadd(o, ct_ns_names[t],
 				       ct_ns_known(&ns[t]) ? json_object_new_uint64(ns[t].ino) : NULL);
 	return o;
 }
@@ -34,16 +44,16 @@ static struct json_object *host_object(const struct ct_host *h)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "hostname", ct_json_str(h->hostname));
-	json_object_object_add(o, "kernel", ct_json_str(h->kernel));
-	json_object_object_add(o, "cgroup_mode", json_object_new_string(ct_cgroup_mode_name(h->cgroup_mode)));
-	json_object_object_add(o, "time", time_string(h->time));
-	json_object_object_add(o, "boot_time", time_string(h->boot_time));
-	json_object_object_add(o, "clock_ticks", json_object_new_int64(h->hertz));
-	json_object_object_add(o, "collector_uid", json_object_new_uint64(h->collector_uid));
-	json_object_object_add(o, "partial", json_object_new_boolean(h->partial));
-	json_object_object_add(o, "threads", json_object_new_boolean(h->threads));
-	json_object_object_add(o, "namespaces", ns_object(h->host_ns));
+	jadd(o, "hostname", ct_json_str(h->hostname));
+	jadd(o, "kernel", ct_json_str(h->kernel));
+	jadd(o, "cgroup_mode", json_object_new_string(ct_cgroup_mode_name(h->cgroup_mode)));
+	jadd(o, "time", time_string(h->time));
+	jadd(o, "boot_time", time_string(h->boot_time));
+	jadd(o, "clock_ticks", json_object_new_int64(h->hertz));
+	jadd(o, "collector_uid", json_object_new_uint64(h->collector_uid));
+	jadd(o, "partial", json_object_new_boolean(h->partial));
+	jadd(o, "threads", json_object_new_boolean(h->threads));
+	jadd(o, "namespaces", ns_object(h->host_ns));
 	return o;
 }
 
@@ -54,54 +64,54 @@ static struct json_object *proc_object(const struct ct_model *m, const struct ct
 	struct json_object *a;
 	const char *cg;
 
-	json_object_object_add(o, "pid", json_object_new_int(p->pid));
-	json_object_object_add(o, "ppid", json_object_new_int(p->ppid));
-	json_object_object_add(o, "start_time", json_object_new_uint64(p->start_time));
-	json_object_object_add(o, "started", time_string(ct_proc_start_unix(&m->snap->host, p)));
-	json_object_object_add(o, "state", ct_json_bytes(&p->state, 1));
-	json_object_object_add(o, "comm", ct_json_str(p->comm));
+	jadd(o, "pid", json_object_new_int(p->pid));
+	jadd(o, "ppid", json_object_new_int(p->ppid));
+	jadd(o, "start_time", json_object_new_uint64(p->start_time));
+	jadd(o, "started", time_string(ct_proc_start_unix(&m->snap->host, p)));
+	jadd(o, "state", ct_json_bytes(&p->state, 1));
+	jadd(o, "comm", ct_json_str(p->comm));
 	a = json_object_new_array_ext((int)p->argc);
 	for (size_t i = 0; i < p->argc; i++)
 		json_object_array_add(a, ct_json_str(p->argv[i]));
-	json_object_object_add(o, "cmdline", a);
+	jadd(o, "cmdline", a);
 	if (p->flags & CT_PROC_CMDLINE_TRUNCATED)
-		json_object_object_add(o, "cmdline_truncated", json_object_new_boolean(true));
+		jadd(o, "cmdline_truncated", json_object_new_boolean(true));
 	if (p->flags & CT_PROC_NO_STATUS) {
-		json_object_object_add(o, "uid", NULL);
-		json_object_object_add(o, "user", NULL);
+		jadd(o, "uid", NULL);
+		jadd(o, "user", NULL);
 	} else {
-		json_object_object_add(o, "uid", json_object_new_uint64(p->uid));
-		json_object_object_add(o, "user", ct_json_str(p->user));
+		jadd(o, "uid", json_object_new_uint64(p->uid));
+		jadd(o, "user", ct_json_str(p->user));
 	}
 	if (p->flags & CT_PROC_THREAD)
-		json_object_object_add(o, "thread", json_object_new_boolean(true));
+		jadd(o, "thread", json_object_new_boolean(true));
 	if (p->flags & CT_PROC_KTHREAD)
-		json_object_object_add(o, "kernel_thread", json_object_new_boolean(true));
+		jadd(o, "kernel_thread", json_object_new_boolean(true));
 	a = json_object_new_array_ext((int)p->n_nspid);
 	for (size_t i = 0; i < p->n_nspid; i++)
 		json_object_array_add(a, json_object_new_int(p->nspid[i]));
-	json_object_object_add(o, "nspid", a);
-	json_object_object_add(o, "namespaces", ns_object(p->ns));
+	jadd(o, "nspid", a);
+	jadd(o, "namespaces", ns_object(p->ns));
 
 	a = json_object_new_array();
 	for (int t = 0; t < CT_NS_COUNT; t++)
 		if (m->nodes[idx].ns_changed & (1u << t))
 			json_object_array_add(a, json_object_new_string(ct_ns_names[t]));
-	json_object_object_add(o, "ns_changed", a);
+	jadd(o, "ns_changed", a);
 
 	cg = ct_proc_main_cgroup(p);
-	json_object_object_add(o, "cgroup_path", ct_json_str(cg));
+	jadd(o, "cgroup_path", ct_json_str(cg));
 	a = json_object_new_array_ext((int)p->n_cgroups);
 	for (size_t i = 0; i < p->n_cgroups; i++) {
 		const struct ct_cgroup_line *l = &p->cgroups[i];
 		struct json_object *lo = json_object_new_object();
 
-		json_object_object_add(lo, "hierarchy", json_object_new_int((int)l->hierarchy));
-		json_object_object_add(lo, "controllers", ct_json_str(l->controllers));
-		json_object_object_add(lo, "path", ct_json_str(l->path));
+		jadd(lo, "hierarchy", json_object_new_int((int)l->hierarchy));
+		jadd(lo, "controllers", ct_json_str(l->controllers));
+		jadd(lo, "path", ct_json_str(l->path));
 		json_object_array_add(a, lo);
 	}
-	json_object_object_add(o, "cgroup", a);
+	jadd(o, "cgroup", a);
 
 	if (p->flags & (CT_PROC_NO_STATUS | CT_PROC_NO_CMDLINE | CT_PROC_NO_CGROUP | CT_PROC_NS_PARTIAL)) {
 		a = json_object_new_array();
@@ -113,29 +123,29 @@ static struct json_object *proc_object(const struct ct_model *m, const struct ct
 			json_object_array_add(a, json_object_new_string("cgroup"));
 		if (p->flags & CT_PROC_NS_PARTIAL)
 			json_object_array_add(a, json_object_new_string("namespaces"));
-		json_object_object_add(o, "unavailable", a);
+		jadd(o, "unavailable", a);
 	}
 	if (m->nodes[idx].cycle_cut)
-		json_object_object_add(o, "ppid_cycle", json_object_new_boolean(true));
+		jadd(o, "ppid_cycle", json_object_new_boolean(true));
 	if (w) {
 		ssize_t c = w->container[idx];
 		const char *role = ct_role_name(w->roles[idx].role);
 
 		if (!role && c >= 0)
 			role = ct_role_name(CT_ROLE_CONTAINER);
-		json_object_object_add(o, "role", role ? json_object_new_string(role) : NULL);
-		json_object_object_add(o, "container", c >= 0 ? ct_json_str(w->containers[c].rec.id) : NULL);
+		jadd(o, "role", role ? json_object_new_string(role) : NULL);
+		jadd(o, "container", c >= 0 ? ct_json_str(w->containers[c].rec.id) : NULL);
 		/* ids are unique per engine namespace only (containerd namespaces, lxcpaths) */
-		json_object_object_add(o, "container_namespace",
+		jadd(o, "container_namespace",
 				       c >= 0 ? ct_json_str(w->containers[c].rec.engine_ns) : NULL);
-		json_object_object_add(o, "logical_parent", w->parent[idx] != CT_NONE ?
+		jadd(o, "logical_parent", w->parent[idx] != CT_NONE ?
 				       json_object_new_int(m->snap->procs[w->parent[idx]].pid) : NULL);
 		a = json_object_new_array();
 		if (w->evidence[idx])
 			json_object_array_add(a, ct_json_str(w->evidence[idx]));
 		else if (w->parent[idx] != CT_NONE)
 			json_object_array_add(a, json_object_new_string("ppid"));
-		json_object_object_add(o, "evidence", a);
+		jadd(o, "evidence", a);
 	}
 	return o;
 }
@@ -147,48 +157,48 @@ static struct json_object *container_object(const struct ct_world *w, const stru
 	const struct ct_proc *init = ct->init >= 0 ? &s->procs[ct->init] : NULL;
 	const size_t idx = (size_t)(ct - w->containers);
 
-	json_object_object_add(o, "id", ct_json_str(ct->rec.id));
-	json_object_object_add(o, "name", ct_json_str(ct->rec.name));
-	json_object_object_add(o, "image", ct_json_str(ct->rec.image));
-	json_object_object_add(o, "engine", json_object_new_string(ct_engine_kind_name(ct->rec.engine)));
-	json_object_object_add(o, "engine_namespace", ct_json_str(ct->rec.engine_ns));
-	json_object_object_add(o, "runtime", ct_json_str(ct->rec.runtime));
-	json_object_object_add(o, "bundle", ct_json_str(ct->rec.bundle));
-	json_object_object_add(o, "status", ct_json_str(ct->rec.status));
-	json_object_object_add(o, "init_pid", init ? json_object_new_int(init->pid) : NULL);
-	json_object_object_add(o, "shim_pid", ct->shim >= 0 ? json_object_new_int(s->procs[ct->shim].pid) : NULL);
+	jadd(o, "id", ct_json_str(ct->rec.id));
+	jadd(o, "name", ct_json_str(ct->rec.name));
+	jadd(o, "image", ct_json_str(ct->rec.image));
+	jadd(o, "engine", json_object_new_string(ct_engine_kind_name(ct->rec.engine)));
+	jadd(o, "engine_namespace", ct_json_str(ct->rec.engine_ns));
+	jadd(o, "runtime", ct_json_str(ct->rec.runtime));
+	jadd(o, "bundle", ct_json_str(ct->rec.bundle));
+	jadd(o, "status", ct_json_str(ct->rec.status));
+	jadd(o, "init_pid", init ? json_object_new_int(init->pid) : NULL);
+	jadd(o, "shim_pid", ct->shim >= 0 ? json_object_new_int(s->procs[ct->shim].pid) : NULL);
 	a = json_object_new_array();
 	for (size_t i = 0; i < s->n_procs; i++)
 		if (w->container[i] == (ssize_t)idx && !(s->procs[i].flags & CT_PROC_THREAD))
 			json_object_array_add(a, json_object_new_int(s->procs[i].pid));
-	json_object_object_add(o, "pids", a);
-	json_object_object_add(o, "namespaces", init ? ns_object(init->ns) : NULL);
-	json_object_object_add(o, "cgroup", init ? ct_json_str(ct_proc_main_cgroup(init)) : NULL);
+	jadd(o, "pids", a);
+	jadd(o, "namespaces", init ? ns_object(init->ns) : NULL);
+	jadd(o, "cgroup", init ? ct_json_str(ct_proc_main_cgroup(init)) : NULL);
 	a = json_object_new_array();
 	for (size_t k = 0; k < ct->rec.n_ports; k++) {
 		const struct ct_port *pt = &ct->rec.ports[k];
 		struct json_object *po = json_object_new_object();
 
-		json_object_object_add(po, "host_ip", ct_json_str(pt->host_ip));
-		json_object_object_add(po, "host_port", pt->host_port ? json_object_new_int(pt->host_port) : NULL);
-		json_object_object_add(po, "container_ip", ct_json_str(pt->container_ip));
-		json_object_object_add(po, "container_port", json_object_new_int(pt->container_port));
-		json_object_object_add(po, "proto", ct_json_str(pt->proto));
-		json_object_object_add(po, "proxy_pid", pt->proxy_pid ? json_object_new_int(pt->proxy_pid) : NULL);
+		jadd(po, "host_ip", ct_json_str(pt->host_ip));
+		jadd(po, "host_port", pt->host_port ? json_object_new_int(pt->host_port) : NULL);
+		jadd(po, "container_ip", ct_json_str(pt->container_ip));
+		jadd(po, "container_port", json_object_new_int(pt->container_port));
+		jadd(po, "proto", ct_json_str(pt->proto));
+		jadd(po, "proxy_pid", pt->proxy_pid ? json_object_new_int(pt->proxy_pid) : NULL);
 		json_object_array_add(a, po);
 	}
-	json_object_object_add(o, "ports", a);
+	jadd(o, "ports", a);
 	if (ct->pod.id || ct->pod.name || ct->pod.uid) {
 		struct json_object *pod = json_object_new_object();
 
-		json_object_object_add(pod, "id", ct_json_str(ct->pod.id));
-		json_object_object_add(pod, "name", ct_json_str(ct->pod.name));
-		json_object_object_add(pod, "namespace", ct_json_str(ct->pod.ns));
-		json_object_object_add(pod, "uid", ct_json_str(ct->pod.uid));
-		json_object_object_add(pod, "source", json_object_new_string(ct->pod.source));
-		json_object_object_add(o, "pod", pod);
+		jadd(pod, "id", ct_json_str(ct->pod.id));
+		jadd(pod, "name", ct_json_str(ct->pod.name));
+		jadd(pod, "namespace", ct_json_str(ct->pod.ns));
+		jadd(pod, "uid", ct_json_str(ct->pod.uid));
+		jadd(pod, "source", json_object_new_string(ct->pod.source));
+		jadd(o, "pod", pod);
 	} else {
-		json_object_object_add(o, "pod", NULL);
+		jadd(o, "pod", NULL);
 	}
 	a = json_object_new_object();
 	for (size_t k = 0; k < ct->rec.n_labels; k++) {
@@ -208,11 +218,11 @@ static struct json_object *container_object(const struct ct_world *w, const stru
 		}
 		json_object_object_add(a, key, ct_json_str(ct->rec.labels[k].value));
 	}
-	json_object_object_add(o, "labels", a);
+	jadd(o, "labels", a);
 	a = json_object_new_array();
 	for (size_t k = 0; k < ct->n_sources; k++)
 		json_object_array_add(a, json_object_new_string(ct->sources[k]));
-	json_object_object_add(o, "sources", a);
+	jadd(o, "sources", a);
 	return o;
 }
 
@@ -220,12 +230,12 @@ static struct json_object *engine_object(const struct ct_world *w, const struct 
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "pid", json_object_new_int(w->snap->procs[e->proc].pid));
-	json_object_object_add(o, "kind", json_object_new_string(ct_engine_kind_name(e->kind)));
-	json_object_object_add(o, "socket", ct_json_str(e->socket));
-	json_object_object_add(o, "version", ct_json_str(e->version));
-	json_object_object_add(o, "reachable", json_object_new_boolean(e->reachable));
-	json_object_object_add(o, "error", ct_json_str(e->error));
+	jadd(o, "pid", json_object_new_int(w->snap->procs[e->proc].pid));
+	jadd(o, "kind", json_object_new_string(ct_engine_kind_name(e->kind)));
+	jadd(o, "socket", ct_json_str(e->socket));
+	jadd(o, "version", ct_json_str(e->version));
+	jadd(o, "reachable", json_object_new_boolean(e->reachable));
+	jadd(o, "error", ct_json_str(e->error));
 	return o;
 }
 
@@ -233,11 +243,11 @@ static struct json_object *anomaly_object(const struct ct_world *w, const struct
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "kind", json_object_new_string(an->kind));
-	json_object_object_add(o, "pid", an->pid ? json_object_new_int(an->pid) : NULL);
-	json_object_object_add(o, "container", an->container >= 0 ?
+	jadd(o, "kind", json_object_new_string(an->kind));
+	jadd(o, "pid", an->pid ? json_object_new_int(an->pid) : NULL);
+	jadd(o, "container", an->container >= 0 ?
 			       ct_json_str(w->containers[an->container].rec.id) : NULL);
-	json_object_object_add(o, "message", ct_json_str(an->message));
+	jadd(o, "message", ct_json_str(an->message));
 	return o;
 }
 
@@ -362,9 +372,9 @@ int ct_render_json(const struct ct_model *m, const struct ct_world *w, const boo
 			continue;
 		}
 		o = json_object_new_object();
-		json_object_object_add(o, "type", json_object_new_string(ct_ns_names[ns->type]));
-		json_object_object_add(o, "inode", json_object_new_uint64(ns->id.ino));
-		json_object_object_add(o, "pids", pids);
+		jadd(o, "type", json_object_new_string(ct_ns_names[ns->type]));
+		jadd(o, "inode", json_object_new_uint64(ns->id.ino));
+		jadd(o, "pids", pids);
 		ct_buf_puts(&b, first ? "\n" : ",\n");
 		first = false;
 		ct_json_append(&b, o);
