@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 
 # libnftables (the port probe's DNAT rules) is dlopen()ed, only its header used.
-PKGS := libproc2 json-c smartcols libcurl libprotobuf-c libnl-3.0 libnl-route-3.0 libnl-idiag-3.0
+PKGS := libproc2 json-c smartcols libcurl libprotobuf-c libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 ncursesw
 
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	-Wformat=2 -Wformat-security -Wpointer-arith -Wsign-compare \
@@ -66,6 +66,7 @@ include lib/Makemodule.mk
 include probes/Makemodule.mk
 include ctrtree/Makemodule.mk
 include nsenter-lite/Makemodule.mk
+include tui/Makemodule.mk
 include tests/Makemodule.mk
 include bench/Makemodule.mk
 include man/Makemodule.mk

@@ -156,8 +156,8 @@ static void parse_ns_filter(struct options *o, const char *arg)
 
 static void parse_args(struct options *o, int argc, char **argv)
 {
-	enum { OPT_LIST_COLUMNS = 256, OPT_NS, OPT_CGROUP, OPT_SAVE, OPT_LOAD, OPT_DOCKER_SOCKET,
-	       OPT_TIMEOUT, OPT_NO_API, OPT_NO_RUNTIME, OPT_LOOKUP };
+	enum { OPT_LIST_COLUMNS = 256, OPT_NS, OPT_CGROUP, OPT_SAVE, OPT_LOAD,
+	       OPT_NO_RUNTIME, OPT_LOOKUP };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -175,9 +175,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "load", required_argument, NULL, OPT_LOAD },
-		{ "docker-socket", required_argument, NULL, OPT_DOCKER_SOCKET },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "no-api", no_argument, NULL, OPT_NO_API },
+		CT_CLI_ENGINE_OPTIONS,
 		{ "no-runtime", no_argument, NULL, OPT_NO_RUNTIME },
 		{ "lookup", required_argument, NULL, OPT_LOOKUP },
 		{ "help", no_argument, NULL, 'h' },
@@ -245,15 +243,6 @@ static void parse_args(struct options *o, int argc, char **argv)
 		case OPT_LOAD:
 			o->load = optarg;
 			break;
-		case OPT_DOCKER_SOCKET:
-			o->engine.docker_socket = optarg;
-			break;
-		case OPT_TIMEOUT:
-			o->engine.timeout_ms = ct_cli_parse_timeout(optarg);
-			break;
-		case OPT_NO_API:
-			o->engine.no_api = true;
-			break;
 		case OPT_NO_RUNTIME:
 			o->no_runtime = true;
 			break;
@@ -266,6 +255,8 @@ static void parse_args(struct options *o, int argc, char **argv)
 			printf("ctrtree %s\n", VERSION);
 			exit(EXIT_SUCCESS);
 		default:
+			if (ct_cli_engine_option(c, optarg, &o->engine))
+				break;
 			fputs("Try 'ctrtree --help' for more information.\n", stderr);
 			exit(EXIT_FAILURE);
 		}

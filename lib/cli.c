@@ -42,6 +42,22 @@ long ct_cli_parse_timeout(const char *arg)
 	return ms;
 }
 
+bool ct_cli_engine_option(int opt, const char *arg, struct ct_engine_opts *e)
+{
+	switch (opt) {
+	case CT_OPT_DOCKER_SOCKET:
+		e->docker_socket = arg;
+		return true;
+	case CT_OPT_TIMEOUT:
+		e->timeout_ms = ct_cli_parse_timeout(arg);
+		return true;
+	case CT_OPT_NO_API:
+		e->no_api = true;
+		return true;
+	}
+	return false;
+}
+
 void ct_cli_output_failed(void)
 {
 	output_failed = true;

@@ -10,7 +10,19 @@
 
 #include <stdbool.h>
 
+#include "collect-runtime.h"
 #include "util.h"
+
+/* The engine options every front end takes, with the same meaning. */
+enum { CT_OPT_DOCKER_SOCKET = 0x1000, CT_OPT_TIMEOUT, CT_OPT_NO_API };
+#define CT_CLI_ENGINE_OPTIONS                                                 \
+	{ "docker-socket", required_argument, NULL, CT_OPT_DOCKER_SOCKET }, \
+	{ "timeout", required_argument, NULL, CT_OPT_TIMEOUT },             \
+	{ "no-api", no_argument, NULL, CT_OPT_NO_API }
+
+/* Take getopt's opt if it is one of those (a usage error if its argument
+ * is bad); false if it is not. */
+bool ct_cli_engine_option(int opt, const char *arg, struct ct_engine_opts *e);
 
 /* The exit status of usage errors and failed writes (EXIT_FAILURE unless set). */
 void ct_cli_set_failure_status(int status);

@@ -57,7 +57,7 @@ static struct json_object *host_object(const struct ct_host *h)
 	return o;
 }
 
-static struct json_object *proc_object(const struct ct_model *m, const struct ct_world *w, size_t idx)
+struct json_object *ct_json_process(const struct ct_model *m, const struct ct_world *w, size_t idx)
 {
 	const struct ct_proc *p = &m->snap->procs[idx];
 	struct json_object *o = json_object_new_object();
@@ -150,7 +150,7 @@ static struct json_object *proc_object(const struct ct_model *m, const struct ct
 	return o;
 }
 
-static struct json_object *container_object(const struct ct_world *w, const struct ct_container *ct)
+struct json_object *ct_json_container(const struct ct_world *w, const struct ct_container *ct)
 {
 	const struct ct_snapshot *s = w->snap;
 	struct json_object *o = json_object_new_object(), *a;
@@ -306,7 +306,7 @@ static struct json_object *make_container(const void *ctx, size_t i)
 {
 	const struct sel *x = ctx;
 
-	return container_kept(x, i) ? container_object(x->w, &x->w->containers[i]) : NULL;
+	return container_kept(x, i) ? ct_json_container(x->w, &x->w->containers[i]) : NULL;
 }
 
 static struct json_object *make_engine(const void *ctx, size_t i)
@@ -352,7 +352,7 @@ int ct_render_json(const struct ct_model *m, const struct ct_world *w, const boo
 			continue;
 		ct_buf_puts(&b, first ? "\n" : ",\n");
 		first = false;
-		o = proc_object(m, w, i);
+		o = ct_json_process(m, w, i);
 		ct_json_append(&b, o);
 		json_object_put(o);
 		r = flush(&b, out, false);

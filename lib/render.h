@@ -68,6 +68,11 @@ int ct_render_namespaces(const struct ct_model *m, const struct ct_render_opts *
 /* The whole model as JSON ("ctrtree/1", see ctrtree-json(5)); world may be NULL. */
 int ct_render_json(const struct ct_model *m, const struct ct_world *w, const bool *keep, FILE *out);
 
+/* One element of "processes" (process idx of m's snapshot) and of
+ * "containers", as ct_render_json writes them (w may be NULL for a process). */
+struct json_object *ct_json_process(const struct ct_model *m, const struct ct_world *w, size_t idx);
+struct json_object *ct_json_container(const struct ct_world *w, const struct ct_container *ct);
+
 /* "COMMAND" text for a process: argv, or [comm] / {comm}; escaped. */
 void ct_format_command(const struct ct_proc *p, struct ct_buf *out);
 

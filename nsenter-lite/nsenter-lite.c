@@ -96,7 +96,7 @@ static void __attribute__((noreturn)) usage(void)
 /* One run of getopt: up to the first non-option (TARGET, then COMMAND). */
 static void parse_opts(struct options *o, int argc, char **argv)
 {
-	enum { OPT_PROBE = 256, OPT_KEEP_ENV, OPT_CONTAINER, OPT_DOCKER_SOCKET, OPT_TIMEOUT, OPT_NO_API };
+	enum { OPT_PROBE = 256, OPT_KEEP_ENV, OPT_CONTAINER };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "net", no_argument, NULL, 'n' },
@@ -113,9 +113,7 @@ static void parse_opts(struct options *o, int argc, char **argv)
 		{ "probe", required_argument, NULL, OPT_PROBE },
 		{ "keep-env", no_argument, NULL, OPT_KEEP_ENV },
 		{ "container", no_argument, NULL, OPT_CONTAINER },
-		{ "docker-socket", required_argument, NULL, OPT_DOCKER_SOCKET },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "no-api", no_argument, NULL, OPT_NO_API },
+		CT_CLI_ENGINE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -156,21 +154,14 @@ static void parse_opts(struct options *o, int argc, char **argv)
 		case OPT_CONTAINER:
 			o->by_name = true;
 			break;
-		case OPT_DOCKER_SOCKET:
-			o->engine.docker_socket = optarg;
-			break;
-		case OPT_TIMEOUT:
-			o->engine.timeout_ms = ct_cli_parse_timeout(optarg);
-			break;
-		case OPT_NO_API:
-			o->engine.no_api = true;
-			break;
 		case 'h':
 			usage();
 		case 'V':
 			printf("nsenter-lite %s\n", VERSION);
 			exit(EXIT_SUCCESS);
 		default:
+			if (ct_cli_engine_option(c, optarg, &o->engine))
+				break;
 			fputs("Try 'nsenter-lite --help' for more information.\n", stderr);
 			exit(EXIT_ENTER);
 		}
