@@ -54,15 +54,25 @@ int tui_events_open(struct tui_events *e)
 	return 0;
 }
 
+/*
+ * Whether the event may change the view.  Not our own children: each
+ * collection forks a hostname helper (lib/collect-uts.c), whose fork and
+ * exit would otherwise mark the view stale again, and a quiet host would
+ * be collected every --rescan seconds for nothing.
+ */
 static bool interesting(const struct proc_event *ev)
 {
+	const pid_t self = getpid();
+
 	switch (ev->what) {
 	case PROC_EVENT_FORK:
-		return ev->event_data.fork.child_pid == ev->event_data.fork.child_tgid;
+		return ev->event_data.fork.child_pid == ev->event_data.fork.child_tgid &&
+		       ev->event_data.fork.parent_tgid != self;
 	case PROC_EVENT_EXEC:
 		return true;
 	case PROC_EVENT_EXIT:
-		return ev->event_data.exit.process_pid == ev->event_data.exit.process_tgid;
+		return ev->event_data.exit.process_pid == ev->event_data.exit.process_tgid &&
+		       ev->event_data.exit.parent_tgid != self;
 	case PROC_EVENT_COMM:
 		return ev->event_data.comm.process_pid == ev->event_data.comm.process_tgid;
 	default:

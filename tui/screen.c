@@ -212,12 +212,12 @@ static void draw_header(struct tui_state *st, int cols)
 	attroff(A_BOLD);
 	if (st->events.fd >= 0)
 		snprintf(line, sizeof(line),
-			 "events: connector (%" PRIu64 ")%s  rescan <= %ds  last %.0f ms  sort: %s%s",
-			 st->events.n_events, st->dirty ? " dirty" : "", st->opts.rescan_s, h->collect_ms,
+			 "events: connector (%" PRIu64 ")%s  rescan <= %.1fs  last %.0f ms  sort: %s%s",
+			 st->events.n_events, st->dirty ? " dirty" : "", tui_rescan_gap_ms(st) / 1000, h->collect_ms,
 			 tui_sort_names[st->table.sort], st->table.reverse ? " (reversed)" : "");
 	else
-		snprintf(line, sizeof(line), "events: unavailable (%s): rescanning every %ds  last %.0f ms  sort: %s%s",
-			 strerror(-st->events.error), st->opts.rescan_s, h->collect_ms, tui_sort_names[st->table.sort],
+		snprintf(line, sizeof(line), "events: unavailable (%s): rescanning every %.1fs  last %.0f ms  sort: %s%s",
+			 strerror(-st->events.error), tui_rescan_gap_ms(st) / 1000, h->collect_ms, tui_sort_names[st->table.sort],
 			 st->table.reverse ? " (reversed)" : "");
 	attrset(st->events.fd < 0 ? attr_of(PAIR_WARN, A_BOLD) : A_NORMAL);
 	put(1, 0, cols, line, true);

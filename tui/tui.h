@@ -192,4 +192,8 @@ ssize_t tui_selected_container(const struct tui_state *st);
 /* The selected row's node, or CT_NONE when the table is empty. */
 size_t tui_selected_node(const struct tui_state *st);
 
+/* ctrtop.c: how long the main loop waits between two collections, in ms:
+ * --rescan, or ten times the last collection when that is longer. */
+double tui_rescan_gap_ms(const struct tui_state *st);
+
 #endif

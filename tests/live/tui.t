@@ -41,7 +41,7 @@ STATE=$tmp/state
 P=tt$$ # container id prefix: unique per run
 SOCK=ctrtop$$
 REFRESH=0.5 # -d 5
-RESCAN=5    # the default --rescan
+RESCAN=1    # the default --rescan (a collection here takes milliseconds)
 mkdir -p "$STATE"
 
 cr() { "$CTRRUN" --state-dir "$STATE" "$@"; }
