@@ -58,6 +58,24 @@ bool ct_cli_engine_option(int opt, const char *arg, struct ct_engine_opts *e)
 	return false;
 }
 
+int ct_cli_sibling(const char *name, char **ret)
+{
+	char exe[4096], *slash, *path;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return n < 0 ? -errno : -ENOENT;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	slash[1] = '\0';
+	if (asprintf(&path, "%s%s", exe, name) < 0)
+		return -ENOMEM;
+	*ret = path;
+	return 0;
+}
+
 void ct_cli_output_failed(void)
 {
 	output_failed = true;

@@ -34,6 +34,13 @@ _noreturn_ void ct_cli_usage_error(const char *fmt, ...) _printf_(1, 2);
 long ct_cli_parse_timeout(const char *arg);
 
 /*
+ * The path of our program called name, installed beside the running one
+ * (the directory of /proc/self/exe): a host binary of ours, never one
+ * found through PATH or inside a container.  0 or -errno.
+ */
+int ct_cli_sibling(const char *name, char **ret);
+
+/*
  * Check stdout at exit: a failed write (full disk, closed stdout) is an
  * error, said once; EPIPE exits quietly.  ct_cli_output_failed() tells
  * that main() already reported one.

@@ -226,25 +226,6 @@ static void __attribute__((noreturn)) leave(int status, const char *error)
 	_exit(status);
 }
 
-/* ctrtree, installed beside us: a host binary of ours, never the container's. */
-static char *ctrtree_path(void)
-{
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash, *path;
-
-	if (n <= 0)
-		err(EXIT_ENTER, "cannot read /proc/self/exe");
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		errx(EXIT_ENTER, "cannot tell where nsenter-lite is installed");
-	slash[1] = '\0';
-	if (asprintf(&path, "%sctrtree", exe) < 0)
-		errx(EXIT_ENTER, "out of memory");
-	return path;
-}
-
 /*
  * A name needs the whole host collected and the engines asked: "ctrtree
  * --lookup" does that, so that nsenter-lite links none of the engine
@@ -254,7 +235,7 @@ static char *ctrtree_path(void)
  */
 static struct json_object *lookup(const struct options *o)
 {
-	_cleanup_free_ char *path = ctrtree_path(), *out = NULL;
+	_cleanup_free_ char *path = NULL, *out = NULL;
 	char timeout[32];
 	const char *argv[10];
 	int pipefd[2], status, n = 0, r;
@@ -262,6 +243,11 @@ static struct json_object *lookup(const struct options *o)
 	size_t len;
 	pid_t pid;
 
+	r = ct_cli_sibling("ctrtree", &path);
+	if (r < 0) {
+		errno = -r;
+		err(EXIT_ENTER, "cannot find ctrtree beside nsenter-lite");
+	}
 	argv[n++] = "ctrtree";
 	argv[n++] = "--lookup";
 	argv[n++] = o->target;

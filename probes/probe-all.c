@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "jsonutil.h"
 #include "pidfd.h"
+#include "probe-common.h"
 #include "probe-util.h"
 #include "probes-internal.h"
 #include "util.h"
@@ -171,7 +172,7 @@ int ct_probe_all_run(const struct ct_probe_target *t, const struct ct_probe_opts
 		for (size_t i = 0; i < json_object_array_length(gws); i++) {
 			struct json_object *g = json_object_array_get_idx(gws, i);
 
-			sub.arg = ct_pu_get_str(g, "address");
+			sub.arg = ct_probe_get_str(g, "address", NULL);
 			x = NULL;
 			err = NULL;
 			r = ct_probe_ping_run(t, &sub, &x, &err);
@@ -194,8 +195,8 @@ static void print_sub(FILE *out, const char *key, const char *title, struct json
 	FILE *m;
 
 	fprintf(out, "%s:\n", title);
-	if (ct_pu_get_str(r, "error") && json_object_object_length(r) == 1) {
-		fprintf(out, "  error: %s\n", ct_pu_get_str(r, "error"));
+	if (ct_probe_get_str(r, "error", NULL) && json_object_object_length(r) == 1) {
+		fprintf(out, "  error: %s\n", ct_probe_get_str(r, "error", NULL));
 		return;
 	}
 	if (!p || !(m = open_memstream(&buf, &len)))
@@ -219,19 +220,19 @@ void ct_probe_all_print(struct json_object *result, FILE *out)
 		print_sub(out, subs[i].key, subs[i].title, ct_json_get(result, subs[i].key));
 
 	fputs("dns:\n", out);
-	if (ct_pu_get_str(dns, "error"))
-		fprintf(out, "  error: %s\n", ct_pu_get_str(dns, "error"));
+	if (ct_probe_get_str(dns, "error", NULL))
+		fprintf(out, "  error: %s\n", ct_probe_get_str(dns, "error", NULL));
 	if ((v = ct_json_get(conf, "error")))
 		fprintf(out, "  resolv.conf: %s\n", json_object_get_string(v));
 	for (size_t i = 0; queries && i < json_object_array_length(queries); i++) {
 		struct json_object *q = json_object_array_get_idx(queries, i);
 
-		fprintf(out, "  nameserver %s: ", ct_pu_get_str(q, "server") ?: "?");
+		fprintf(out, "  nameserver %s: ", ct_probe_get_str(q, "server", NULL) ?: "?");
 		if (ct_pu_get_bool(q, "answered"))
-			fprintf(out, "answers (%s, %s ms)\n", ct_pu_get_str(q, "rcode") ?: "?",
+			fprintf(out, "answers (%s, %s ms)\n", ct_probe_get_str(q, "rcode", NULL) ?: "?",
 				json_object_get_string(ct_json_get(q, "ms")));
 		else
-			fprintf(out, "FAILED: %s\n", ct_pu_get_str(q, "error") ?: "?");
+			fprintf(out, "FAILED: %s\n", ct_probe_get_str(q, "error", NULL) ?: "?");
 	}
 	if ((v = ct_json_get(conf, "search")) && json_object_array_length(v)) {
 		fputs("  search", out);
@@ -245,8 +246,8 @@ void ct_probe_all_print(struct json_object *result, FILE *out)
 		fprintf(out, "  warning: %s\n", json_object_get_string(json_object_array_get_idx(v, i)));
 
 	fputs("gateway:\n", out);
-	if (ct_pu_get_str(gws, "error")) {
-		fprintf(out, "  error: %s\n", ct_pu_get_str(gws, "error"));
+	if (ct_probe_get_str(gws, "error", NULL)) {
+		fprintf(out, "  error: %s\n", ct_probe_get_str(gws, "error", NULL));
 		return;
 	}
 	if (!gws || json_object_array_length(gws) == 0)
@@ -258,8 +259,8 @@ void ct_probe_all_print(struct json_object *result, FILE *out)
 		ct_pu_print_str(out, ct_json_get(g, "address"));
 		fputs(" dev ", out);
 		ct_pu_print_str(out, ct_json_get(g, "interface"));
-		if (ct_pu_get_str(p, "error") && !ct_json_get(p, "sent"))
-			fprintf(out, ": error: %s\n", ct_pu_get_str(p, "error"));
+		if (ct_probe_get_str(p, "error", NULL) && !ct_json_get(p, "sent"))
+			fprintf(out, ": error: %s\n", ct_probe_get_str(p, "error", NULL));
 		else if (ct_json_get(p, "rtt_avg"))
 			fprintf(out, ": %d/%d replies, rtt avg %s ms%s\n",
 				json_object_get_int(ct_json_get(p, "received")),
@@ -267,6 +268,6 @@ void ct_probe_all_print(struct json_object *result, FILE *out)
 				json_object_get_string(ct_json_get(p, "rtt_avg")),
 				ct_pu_get_bool(p, "ok") ? "" : " (loss)");
 		else
-			fprintf(out, ": FAILED: %s\n", ct_pu_get_str(p, "error") ?: "no reply");
+			fprintf(out, ": FAILED: %s\n", ct_probe_get_str(p, "error", NULL) ?: "no reply");
 	}
 }

@@ -23,6 +23,7 @@
 
 #include "escape.h"
 #include "jsonutil.h"
+#include "probe-common.h"
 #include "probe-util.h"
 #include "probes-internal.h"
 #include "util.h"
@@ -602,7 +603,7 @@ void ct_probe_dns_print(struct json_object *result, FILE *out)
 	struct json_object *v;
 	size_t n;
 
-	fprintf(out, "resolv.conf (%s):\n", ct_pu_get_str(conf, "path") ?: "?");
+	fprintf(out, "resolv.conf (%s):\n", ct_probe_get_str(conf, "path", NULL) ?: "?");
 	if ((v = ct_json_get(conf, "error")))
 		fprintf(out, "  error: %s\n", json_object_get_string(v));
 	v = ct_json_get(conf, "nameservers");
@@ -643,21 +644,21 @@ void ct_probe_dns_print(struct json_object *result, FILE *out)
 		struct json_object *q = json_object_array_get_idx(queries, i);
 		struct json_object *ans = ct_json_get(q, "answers"), *ms = ct_json_get(q, "ms");
 
-		fprintf(out, "  %-15s ", ct_pu_get_str(q, "server") ?: "?");
+		fprintf(out, "  %-15s ", ct_probe_get_str(q, "server", NULL) ?: "?");
 		ct_pu_print_str(out, ct_json_get(q, "name"));
-		fprintf(out, " %-4s", ct_pu_get_str(q, "type") ?: "?");
+		fprintf(out, " %-4s", ct_probe_get_str(q, "type", NULL) ?: "?");
 		if (ms)
 			fprintf(out, " %8s ms", json_object_get_string(ms));
-		if (ct_pu_get_str(q, "rcode"))
-			fprintf(out, " %s", ct_pu_get_str(q, "rcode"));
+		if (ct_probe_get_str(q, "rcode", NULL))
+			fprintf(out, " %s", ct_probe_get_str(q, "rcode", NULL));
 		for (size_t k = 0; ans && k < json_object_array_length(ans); k++) {
 			fputc(' ', out);
 			ct_pu_print_str(out, json_object_array_get_idx(ans, k));
 		}
 		if (ct_pu_get_bool(q, "answered") && json_object_array_length(ans) == 0 && ct_pu_get_bool(q, "ok"))
 			fputs(" (no records)", out);
-		if (!ct_pu_get_bool(q, "ok") && ct_pu_get_str(q, "error"))
-			fprintf(out, " FAILED: %s", ct_pu_get_str(q, "error"));
+		if (!ct_pu_get_bool(q, "ok") && ct_probe_get_str(q, "error", NULL))
+			fprintf(out, " FAILED: %s", ct_probe_get_str(q, "error", NULL));
 		fputc('\n', out);
 	}
 }

@@ -34,6 +34,7 @@
 #include "escape.h"
 #include "jsonutil.h"
 #include "pidfd.h"
+#include "probe-common.h"
 #include "probe-util.h"
 #include "probes-internal.h"
 #include "roles.h"
@@ -320,7 +321,7 @@ struct dnat {
 
 static bool json_is(struct json_object *o, const char *key, const char *val)
 {
-	const char *s = ct_pu_get_str(o, key);
+	const char *s = ct_probe_get_str(o, key, NULL);
 
 	return s && strcmp(s, val) == 0;
 }
@@ -515,7 +516,7 @@ static void find_dnat(int port, struct dnat *d)
 			struct json_object *e = json_object_array_get_idx(expr, k), *m, *pl, *x;
 
 			if ((m = ct_json_get(e, "match"))) {
-				const char *op = ct_pu_get_str(m, "op");
+				const char *op = ct_probe_get_str(m, "op", NULL);
 
 				pl = ct_json_get(ct_json_get(m, "left"), "payload");
 				if (!pl || (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0))
@@ -525,7 +526,7 @@ static void find_dnat(int port, struct dnat *d)
 					port_match = port_match || matches_port(ct_json_get(m, "right"), port);
 				else if (json_is(pl, "field", "daddr") &&
 					 (json_is(pl, "protocol", "ip") || json_is(pl, "protocol", "ip6")))
-					daddr = ct_pu_get_str(m, "right");
+					daddr = ct_probe_get_str(m, "right", NULL);
 			} else if ((x = ct_json_get(e, "dnat"))) {
 				dnat = x;
 			} else if ((x = ct_json_get(e, "xt")) && json_is(x, "type", "target") &&
@@ -537,12 +538,12 @@ static void find_dnat(int port, struct dnat *d)
 			continue;
 		d->found = true;
 		ct_json_get_i64(ct_json_get(rule, "handle"), &handle);
-		snprintf(d->rule, sizeof(d->rule), "%s %s %s handle %lld", ct_pu_get_str(rule, "family") ?: "?",
-			 ct_pu_get_str(rule, "table") ?: "?", ct_pu_get_str(rule, "chain") ?: "?", (long long)handle);
+		snprintf(d->rule, sizeof(d->rule), "%s %s %s handle %lld", ct_probe_get_str(rule, "family", NULL) ?: "?",
+			 ct_probe_get_str(rule, "table", NULL) ?: "?", ct_probe_get_str(rule, "chain", NULL) ?: "?", (long long)handle);
 		if (daddr && strlen(daddr) < sizeof(d->daddr) && !strchr(daddr, '/'))
 			snprintf(d->daddr, sizeof(d->daddr), "%s", daddr);
 		if (dnat) {
-			const char *a = ct_pu_get_str(dnat, "addr");
+			const char *a = ct_probe_get_str(dnat, "addr", NULL);
 			struct json_object *p = ct_json_get(dnat, "port");
 
 			if (a && (!p || json_object_is_type(p, json_type_int)))
@@ -551,10 +552,10 @@ static void find_dnat(int port, struct dnat *d)
 					 : p                 ? "%s:%d"
 							     : "%s",
 					 a, p ? json_object_get_int(p) : 0);
-		} else if (ct_pu_get_str(rule, "family") && ct_pu_get_str(rule, "table") &&
-			   ct_pu_get_str(rule, "chain")) {
-			read_xt_target(ctx, ct_pu_get_str(rule, "family"), ct_pu_get_str(rule, "table"),
-				       ct_pu_get_str(rule, "chain"), handle, d);
+		} else if (ct_probe_get_str(rule, "family", NULL) && ct_probe_get_str(rule, "table", NULL) &&
+			   ct_probe_get_str(rule, "chain", NULL)) {
+			read_xt_target(ctx, ct_probe_get_str(rule, "family", NULL), ct_probe_get_str(rule, "table", NULL),
+				       ct_probe_get_str(rule, "chain", NULL), handle, d);
 		}
 		d->readable = d->target[0] && parse_target(d->target, port, &d->to) == 0;
 	}
@@ -943,10 +944,10 @@ int ct_probe_port_run(const struct ct_probe_target *t, const struct ct_probe_opt
 			first_bad = json_object_array_get_idx(pr.hops, i);
 	json_object_object_add(res, "ok", json_object_new_boolean(!first_bad));
 	json_object_object_add(res, "broken_at",
-			       first_bad ? json_object_new_string(ct_pu_get_str(first_bad, "hop")) : NULL);
+			       first_bad ? json_object_new_string(ct_probe_get_str(first_bad, "hop", NULL)) : NULL);
 	json_object_object_add(res, "error",
-			       first_bad && ct_pu_get_str(first_bad, "error")
-				       ? json_object_new_string(ct_pu_get_str(first_bad, "error"))
+			       first_bad && ct_probe_get_str(first_bad, "error", NULL)
+				       ? json_object_new_string(ct_probe_get_str(first_bad, "error", NULL))
 				       : NULL);
 	owner_done(&w);
 	*ret = res;
@@ -964,7 +965,7 @@ void ct_probe_port_print(struct json_object *result, FILE *out)
 	fprintf(out, "published port %d/tcp:\n", json_object_get_int(ct_json_get(result, "host_port")));
 	for (size_t i = 0; hops && i < json_object_array_length(hops); i++) {
 		struct json_object *h = json_object_array_get_idx(hops, i), *v;
-		const char *hop = ct_pu_get_str(h, "hop") ?: "?";
+		const char *hop = ct_probe_get_str(h, "hop", NULL) ?: "?";
 
 		fprintf(out, "  %-4s %-18s", ct_pu_get_bool(h, "ok") ? "ok" : "FAIL", hop);
 		if ((v = ct_json_get(h, "rule")))
@@ -998,6 +999,6 @@ void ct_probe_port_print(struct json_object *result, FILE *out)
 	if (ct_pu_get_bool(result, "ok"))
 		fputs("the port works end to end\n", out);
 	else
-		fprintf(out, "broken at %s: %s\n", ct_pu_get_str(result, "broken_at") ?: "?",
-			ct_pu_get_str(result, "error") ?: "?");
+		fprintf(out, "broken at %s: %s\n", ct_probe_get_str(result, "broken_at", NULL) ?: "?",
+			ct_probe_get_str(result, "error", NULL) ?: "?");
 }

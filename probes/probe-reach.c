@@ -24,6 +24,7 @@
 
 #include "escape.h"
 #include "jsonutil.h"
+#include "probe-common.h"
 #include "probe-util.h"
 #include "probes-internal.h"
 #include "util.h"
@@ -114,14 +115,14 @@ int ct_probe_connect_run(const struct ct_probe_target *t, const struct ct_probe_
 void ct_probe_connect_print(struct json_object *result, FILE *out)
 {
 	struct json_object *ms = ct_json_get(result, "ms");
-	const char *addr = ct_pu_get_str(result, "address") ?: "?";
+	const char *addr = ct_probe_get_str(result, "address", NULL) ?: "?";
 	int port = json_object_get_int(ct_json_get(result, "port"));
 
 	fprintf(out, strchr(addr, ':') ? "connect [%s]:%d: " : "connect %s:%d: ", addr, port);
 	if (ct_pu_get_bool(result, "ok"))
 		fputs("connected", out);
 	else
-		fprintf(out, "FAILED: %s", ct_pu_get_str(result, "error") ?: "?");
+		fprintf(out, "FAILED: %s", ct_probe_get_str(result, "error", NULL) ?: "?");
 	if (ms)
 		fprintf(out, " (%s ms)", json_object_get_string(ms));
 	fputc('\n', out);
@@ -391,8 +392,8 @@ void ct_probe_ping_print(struct json_object *result, FILE *out)
 {
 	struct json_object *replies = ct_json_get(result, "replies");
 
-	fprintf(out, "ping %s (%s socket): %d sent, %d received", ct_pu_get_str(result, "address") ?: "?",
-		ct_pu_get_str(result, "socket") ?: "?", json_object_get_int(ct_json_get(result, "sent")),
+	fprintf(out, "ping %s (%s socket): %d sent, %d received", ct_probe_get_str(result, "address", NULL) ?: "?",
+		ct_probe_get_str(result, "socket", NULL) ?: "?", json_object_get_int(ct_json_get(result, "sent")),
 		json_object_get_int(ct_json_get(result, "received")));
 	if (ct_json_get(result, "rtt_min"))
 		fprintf(out, ", rtt min/avg/max %s/%s/%s ms", json_object_get_string(ct_json_get(result, "rtt_min")),
@@ -407,10 +408,10 @@ void ct_probe_ping_print(struct json_object *result, FILE *out)
 				json_object_get_string(ct_json_get(e, "ms")));
 		else
 			fprintf(out, "  seq %d: %s\n", json_object_get_int(ct_json_get(e, "seq")),
-				ct_pu_get_str(e, "error") ?: "?");
+				ct_probe_get_str(e, "error", NULL) ?: "?");
 	}
 	if (!ct_pu_get_bool(result, "ok"))
-		fprintf(out, "FAILED: %s\n", ct_pu_get_str(result, "error") ?: "?");
+		fprintf(out, "FAILED: %s\n", ct_probe_get_str(result, "error", NULL) ?: "?");
 }
 
 /* ---- mtu ---- */
@@ -772,7 +773,7 @@ void ct_probe_mtu_print(struct json_object *result, FILE *out)
 {
 	struct json_object *steps = ct_json_get(result, "steps"), *v;
 
-	fprintf(out, "path MTU to %s", ct_pu_get_str(result, "address") ?: "?");
+	fprintf(out, "path MTU to %s", ct_probe_get_str(result, "address", NULL) ?: "?");
 	if ((v = ct_json_get(result, "interface"))) {
 		fputs(" via ", out);
 		ct_pu_print_str(out, v);
@@ -788,7 +789,7 @@ void ct_probe_mtu_print(struct json_object *result, FILE *out)
 		struct json_object *e = json_object_array_get_idx(steps, i);
 
 		fprintf(out, "  %5d bytes: %s", json_object_get_int(ct_json_get(e, "size")),
-			ct_pu_get_str(e, "result") ?: "?");
+			ct_probe_get_str(e, "result", NULL) ?: "?");
 		if ((v = ct_json_get(e, "mtu")))
 			fprintf(out, ", MTU %d", json_object_get_int(v));
 		if ((v = ct_json_get(e, "from")))
@@ -799,5 +800,5 @@ void ct_probe_mtu_print(struct json_object *result, FILE *out)
 		fprintf(out, "  path MTU %d%s\n", json_object_get_int(v),
 			ct_pu_get_bool(result, "confirmed") ? "" : " (not confirmed: the destination did not answer)");
 	if (!ct_pu_get_bool(result, "ok"))
-		fprintf(out, "FAILED: %s\n", ct_pu_get_str(result, "error") ?: "?");
+		fprintf(out, "FAILED: %s\n", ct_probe_get_str(result, "error", NULL) ?: "?");
 }

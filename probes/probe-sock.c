@@ -299,30 +299,25 @@ static int ino_cmp(const void *pa, const void *pb)
 /* The identity of a process from its stat: comm and start time. */
 static int read_owner(int proc_fd, int pid, const struct ct_probe_target *t, struct sock_owner *ret)
 {
+	struct ct_arena a = { 0 };
+	struct ct_proc p = { 0 };
 	char path[32], buf[2048];
-	const char *lp, *rp, *p, *end;
-	uint64_t start = 0;
+	uint64_t start;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%d/stat", pid);
 	n = ct_read_small_at(proc_fd, path, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	end = buf + n;
-	/* comm may hold anything, ')' too: it ends at the last one. */
-	lp = memchr(buf, '(', (size_t)n);
-	rp = memrchr(buf, ')', (size_t)n);
-	if (!lp || !rp || rp < lp)
+	if (ct_parse_stat(buf, (size_t)n, &a, &p) < 0) {
+		ct_arena_free(&a);
 		return -EINVAL;
+	}
 	*ret = (struct sock_owner){ .pid = pid, .container = -1 };
-	ret->comm_len = (size_t)(rp - lp - 1);
-	ret->comm = xmemdup0(lp + 1, ret->comm_len);
-	/* rp + 1 is the blank before field 3; start time is field 22. */
-	p = rp + 1 < end ? rp + 1 : NULL;
-	for (int field = 3; field < 22 && p; field++)
-		p = memchr(p + 1, ' ', (size_t)(end - p - 1));
-	if (p && ct_parse_u64(p + 1, strcspn(p + 1, " "), &start) < 0)
-		start = 0;
+	ret->comm_len = strlen(p.comm);
+	ret->comm = xmemdup0(p.comm, ret->comm_len);
+	start = p.start_time;
+	ct_arena_free(&a);
 	if (t->world && start) {
 		ssize_t k = ct_snapshot_find(t->world->snap, pid);
 

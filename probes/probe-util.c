@@ -378,13 +378,6 @@ void ct_pu_print_str(FILE *out, struct json_object *o)
 	ct_buf_free(&b);
 }
 
-const char *ct_pu_get_str(struct json_object *o, const char *key)
-{
-	struct json_object *v = ct_json_get(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 bool ct_pu_get_bool(struct json_object *o, const char *key)
 {
 	struct json_object *v = ct_json_get(o, key);

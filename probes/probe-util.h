@@ -92,8 +92,6 @@ int ct_pu_read_in_root(int root_fd, const char *path, size_t cap, char **ret_buf
 
 /* Print the string o (hostile bytes) to out, escaped for a terminal. */
 void ct_pu_print_str(FILE *out, struct json_object *o);
-/* o[key] as a C string, or NULL. */
-const char *ct_pu_get_str(struct json_object *o, const char *key);
 /* o[key] as a boolean (false if absent). */
 bool ct_pu_get_bool(struct json_object *o, const char *key);
 

@@ -2,5 +2,3 @@
 include tests/ctrrun/Makemodule.mk
 include tests/hostile/Makemodule.mk
 include tests/unit/Makemodule.mk
-include tests/unit/Makemodule-probes.mk
-include tests/unit/Makemodule-reach.mk

@@ -22,6 +22,7 @@
 #include "escape.h"
 #include "pidfd.h"
 #include "probes.h"
+#include "cli.h"
 #include "render.h"
 #include "tui.h"
 
@@ -129,9 +130,12 @@ void tui_action_shell(struct tui_state *st, bool command)
 		return;
 	}
 	p = &st->host.snap->procs[idx];
-	if (asprintf(&path, "%s/nsenter-lite", st->opts.self_dir) < 0 ||
-	    asprintf(&target, "%d:%" PRIu64, p->pid, p->start_time) < 0)
+	if (asprintf(&target, "%d:%" PRIu64, p->pid, p->start_time) < 0)
 		abort();
+	if (ct_cli_sibling("nsenter-lite", &path) < 0) {
+		tui_status(st, "cannot tell where ctrtop is installed");
+		return;
+	}
 	if (access(path, X_OK) < 0) {
 		_cleanup_free_ char *e = ct_escape_term_dup(path, strlen(path));
 

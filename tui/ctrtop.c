@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
-#include <libgen.h>
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
@@ -568,18 +567,6 @@ static bool handle_keys(struct tui_state *st)
 	return any;
 }
 
-static int self_dir(char **ret)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	*ret = xstrdup(dirname(buf));
-	return 0;
-}
-
 /*
  * A collection costs the whole /proc walk and the engines' answers: about
  * a second among 10,000 processes, a few milliseconds on a small host.
@@ -597,7 +584,6 @@ double tui_rescan_gap_ms(const struct tui_state *st)
 int main(int argc, char **argv)
 {
 	struct tui_state st = { .sigfd = -1 };
-	_cleanup_free_ char *dir = NULL;
 	uint64_t next_refresh, last_collect;
 	bool redraw = true;
 	sigset_t mask;
@@ -608,9 +594,6 @@ int main(int argc, char **argv)
 	parse_args(&st.opts, argc, argv);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		errx(EXIT_FAILURE, "needs a terminal on stdin and stdout");
-	if (self_dir(&dir) < 0)
-		dir = xstrdup("/usr/local/bin");
-	st.opts.self_dir = dir;
 
 	st.host.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st.host.proc_fd < 0)

@@ -27,7 +27,6 @@ struct tui_opts {
 	bool no_color;
 	const char *log; /* --log FILE, or NULL */
 	struct ct_engine_opts engine;
-	const char *self_dir; /* where ctrtop (and nsenter-lite) live */
 };
 
 /* Live numbers of a container, from its cgroup. */
