@@ -105,14 +105,6 @@ _noreturn_ static void helper(const struct uts_target *t, size_t n, int out)
 	_exit(0);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void record(struct ct_snapshot *s, const struct uts_target *t, const struct uts_answer *a)
 {
 	char path[64];
@@ -159,10 +151,10 @@ void ct_collect_hostnames(struct ct_snapshot *s)
 	close(pipefd[1]);
 	pipefd[1] = -1;
 
-	deadline = now_ms() + HOSTNAME_TIMEOUT_MS;
+	deadline = (ct_now_ns() / 1000000) + HOSTNAME_TIMEOUT_MS;
 	while (got < opened) {
 		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-		long left = deadline - now_ms();
+		long left = deadline - (ct_now_ns() / 1000000);
 		struct uts_answer a;
 		ssize_t r;
 

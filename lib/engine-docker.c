@@ -74,14 +74,6 @@ static void response_freep(struct ct_http_response *r)
 	ct_http_response_clear(r);
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 struct query {
 	struct ct_http_client *http;
 	struct ct_docker_reply *reply;
@@ -116,7 +108,7 @@ static int query_get(struct query *q, const char *path, struct ct_http_response 
 {
 	_cleanup_(response_freep) struct ct_http_response resp = { 0 };
 	_cleanup_free_ char *err = NULL;
-	uint64_t now = now_us();
+	uint64_t now = ct_now_ns() / 1000;
 	struct ct_http_request req = { .path = path };
 	int r;
 
@@ -174,7 +166,7 @@ int ct_docker_query(const char *socket_path, const struct ct_docker_opts *opts,
 	_cleanup_free_ char *err = NULL;
 	char path[64];
 	const char *h;
-	uint64_t t0 = now_us();
+	uint64_t t0 = ct_now_ns() / 1000;
 	struct query q;
 	int r;
 
@@ -292,7 +284,7 @@ int ct_docker_query(const char *socket_path, const struct ct_docker_opts *opts,
 	reply.containers_json_len = resp.body_len;
 
 	reply.n_connects = ct_http_client_connects(http);
-	reply.elapsed_us = now_us() - t0;
+	reply.elapsed_us = (ct_now_ns() / 1000) - t0;
 	ct_debug("docker", "%s: API %s (server %s), %u requests, %u connections, %llu us",
 		 socket_path, reply.api_version, reply.server_api_version, reply.n_requests,
 		 reply.n_connects, (unsigned long long)reply.elapsed_us);

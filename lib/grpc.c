@@ -57,14 +57,6 @@ struct call {
 	char content_type[MAX_CONTENT_TYPE];
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Set *ret_error (if wanted) and return r. */
 
 /*
@@ -333,7 +325,7 @@ int ct_grpc_channel_new(const char *socket_path, const struct ct_grpc_opts *opts
 	ch->socket_path = xstrdup(socket_path);
 	ch->max_message = max_message;
 	ch->timeout_ms = timeout_ms;
-	ch->deadline_ms = now_ms() + timeout_ms;
+	ch->deadline_ms = (ct_now_ns() / 1000000) + timeout_ms;
 
 	/*
 	 * Options that hold for every call.  The host name in the URL is only
@@ -502,7 +494,7 @@ int ct_grpc_call(struct ct_grpc_channel *ch, const char *method, const char *con
 	_cleanup_(call_free) struct call c = { .grpc_status = -1 };
 	char tmo[48];
 	size_t frame_len, off, mlen;
-	uint64_t now = now_ms(), left;
+	uint64_t now = (ct_now_ns() / 1000000), left;
 	long http_code = 0;
 	CURLcode res;
 	int r;
@@ -562,7 +554,7 @@ int ct_grpc_call(struct ct_grpc_channel *ch, const char *method, const char *con
 	curl_easy_setopt(ch->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(ch->curl, CURLOPT_POSTFIELDS, NULL);
 	ct_debug("grpc", "%s: curl %d, %zu body bytes, grpc-status %d, %" PRIu64 " ms", method,
-		 (int)res, c.len, c.grpc_status, now_ms() - now);
+		 (int)res, c.len, c.grpc_status, (ct_now_ns() / 1000000) - now);
 	if (res != CURLE_OK)
 		return transport_error(ch, &c, res, ret_error);
 

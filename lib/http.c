@@ -288,14 +288,6 @@ static bool header_ok(const char *h)
 	return strchr(h, ':') && !strpbrk(h, "\r\n");
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static int map_error(struct ct_http_client *c, CURLcode code, long timeout_ms, char **ret_error)
 {
 	const char *detail = c->errbuf[0] ? c->errbuf : curl_easy_strerror(code);
@@ -414,7 +406,7 @@ int ct_http_request(struct ct_http_client *c, const struct ct_http_request *req,
 		return ct_fail(ret_error, -ENOMEM, "libcurl setup failed");
 	}
 
-	t0 = now_us();
+	t0 = ct_now_ns() / 1000;
 	code = curl_easy_perform(c->curl);
 	curl_easy_getinfo(c->curl, CURLINFO_NUM_CONNECTS, &new_conns);
 	if (new_conns > 0)
@@ -442,7 +434,7 @@ int ct_http_request(struct ct_http_client *c, const struct ct_http_request *req,
 		.headers = TAKE_PTR(c->headers),
 		.n_headers = c->n_headers,
 		.reused = new_conns == 0,
-		.elapsed_us = now_us() - t0,
+		.elapsed_us = (ct_now_ns() / 1000) - t0,
 	};
 	c->body = (struct ct_buf){ 0 };
 	c->n_headers = 0;

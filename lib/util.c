@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 #include "escape.h"
 #include "util.h"
@@ -319,4 +320,12 @@ void ct_debug(const char *area, const char *fmt, ...)
 	fprintf(stderr, "ctrtree: debug: %s: %s\n", area, safe.data ? safe.data : "");
 	ct_buf_free(&raw);
 	ct_buf_free(&safe);
+}
+
+uint64_t ct_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }

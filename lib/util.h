@@ -79,6 +79,9 @@ char *ct_strdup_nonempty(const char *s);
  * Strict decimal parsing of untrusted text: the whole of [s, s+len) must be
  * digits (no sign, no spaces), the value must fit.  0 or -EINVAL/-ERANGE.
  */
+/* CLOCK_MONOTONIC in nanoseconds: for timeouts and for what took how long. */
+uint64_t ct_now_ns(void);
+
 int ct_parse_u64(const char *s, size_t len, uint64_t *ret);
 int ct_parse_i64(const char *s, size_t len, int64_t *ret);
 int ct_parse_pid(const char *s, size_t len, int *ret);

@@ -379,7 +379,7 @@ static void start_query(struct query *q)
 		q->done = true;
 		return;
 	}
-	q->sent_ns = ct_pu_now_ns();
+	q->sent_ns = ct_now_ns();
 	if (connect(q->fd, (struct sockaddr *)&q->server.ss, q->server.len) < 0 ||
 	    send(q->fd, q->msg, (size_t)q->msg_len, 0) < 0) {
 		q->err = errno;
@@ -395,13 +395,13 @@ static int run_queries(void *arg)
 	_cleanup_free_ unsigned char *buf = xmalloc(REPLY_MAX);
 	_cleanup_free_ struct pollfd *pfd = xcalloc(d->n, sizeof(*pfd));
 	_cleanup_free_ size_t *idx = xcalloc(d->n, sizeof(*idx));
-	uint64_t deadline = ct_pu_now_ns() + (uint64_t)d->timeout_ms * 1000000;
+	uint64_t deadline = ct_now_ns() + (uint64_t)d->timeout_ms * 1000000;
 
 	for (size_t i = 0; i < d->n; i++)
 		start_query(&d->q[i]);
 	for (;;) {
 		size_t np = 0;
-		uint64_t now = ct_pu_now_ns();
+		uint64_t now = ct_now_ns();
 		int r;
 
 		for (size_t i = 0; i < d->n; i++)

@@ -211,7 +211,7 @@ static void ping_send(struct ping_arg *p, int fd, int i)
 	/* The kernel sums ICMPv6 and datagram sockets; a raw IPv4 one is ours. */
 	if (p->raw && p->a.ss.ss_family == AF_INET)
 		h->checksum = icmp_checksum(pkt, sizeof(pkt));
-	p->r[i].sent_ns = ct_pu_now_ns();
+	p->r[i].sent_ns = ct_now_ns();
 	if (send(fd, pkt, sizeof(pkt), 0) < 0)
 		p->r[i].err = errno;
 	p->sent++;
@@ -290,9 +290,9 @@ static int ping_fn(void *arg)
 	fd = ping_socket(p);
 	if (fd < 0)
 		return fd;
-	next = ct_pu_now_ns();
+	next = ct_now_ns();
 	for (;;) {
-		uint64_t now = ct_pu_now_ns(), until;
+		uint64_t now = ct_now_ns(), until;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int r;
 
@@ -488,7 +488,7 @@ static int route_lookup(struct mtu_arg *m)
 		return -errno;
 	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
 		return -errno;
-	r = ct_pu_poll_until(fd, POLLIN, ct_pu_now_ns() + (uint64_t)m->timeout_ms * 1000000);
+	r = ct_pu_poll_until(fd, POLLIN, ct_now_ns() + (uint64_t)m->timeout_ms * 1000000);
 	if (r <= 0)
 		return r < 0 ? r : -ETIMEDOUT;
 	n = recv(fd, u.buf, sizeof(u.buf), MSG_DONTWAIT);
@@ -683,7 +683,7 @@ static int mtu_fn(void *arg)
 			size = k;
 			continue;
 		}
-		deadline = ct_pu_now_ns() + (uint64_t)m->timeout_ms * 1000000;
+		deadline = ct_now_ns() + (uint64_t)m->timeout_ms * 1000000;
 		for (;;) {
 			r = ct_pu_poll_until(fd, POLLIN, deadline);
 			if (r < 0)

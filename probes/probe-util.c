@@ -21,17 +21,9 @@ long ct_pu_timeout_ms(const struct ct_probe_opts *o)
 	return o && o->timeout_ms > 0 ? o->timeout_ms : CT_PU_TIMEOUT_DEFAULT;
 }
 
-uint64_t ct_pu_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 double ct_pu_ms_since(uint64_t start_ns)
 {
-	return (double)(ct_pu_now_ns() - start_ns) / 1e6;
+	return (double)(ct_now_ns() - start_ns) / 1e6;
 }
 
 struct json_object *ct_pu_json_ms(double ms)
@@ -47,7 +39,7 @@ int ct_pu_poll_until(int fd, short events, uint64_t deadline_ns)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = events };
-		uint64_t now = ct_pu_now_ns();
+		uint64_t now = ct_now_ns();
 		int ms, r;
 
 		if (now >= deadline_ns)
@@ -299,7 +291,7 @@ int ct_pu_tcp_connect(const struct ct_pu_addr *a, long timeout_ms, double *ret_m
 	fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	start = ct_pu_now_ns();
+	start = ct_now_ns();
 	if (connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0)
 		goto done;
 	if (errno != EINPROGRESS) {

@@ -22,9 +22,7 @@
 /* o->timeout_ms, or the default when it is <= 0. */
 long ct_pu_timeout_ms(const struct ct_probe_opts *o);
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t ct_pu_now_ns(void);
-/* Milliseconds from start (a ct_pu_now_ns() value) to now. */
+/* Milliseconds from start (a ct_now_ns() value) to now. */
 double ct_pu_ms_since(uint64_t start_ns);
 /* A JSON number of milliseconds, written with three decimals. */
 struct json_object *ct_pu_json_ms(double ms);

@@ -296,7 +296,7 @@ static void rebuild(struct tui_state *st)
  * sort may need them), visible process rows' stat. */
 static void refresh_metrics(struct tui_state *st)
 {
-	uint64_t now = tui_now_ns();
+	uint64_t now = ct_now_ns();
 	int rows, cols;
 	size_t shown;
 
@@ -637,7 +637,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	refresh_metrics(&st);
-	last_collect = tui_now_ns();
+	last_collect = ct_now_ns();
 	next_refresh = last_collect + (uint64_t)st.opts.delay_tenths * 100000000ULL;
 
 	while (!st.quit && !st.exit_signal) {
@@ -646,7 +646,7 @@ int main(int argc, char **argv)
 			{ .fd = st.sigfd, .events = POLLIN },
 			{ .fd = st.events.fd, .events = POLLIN },
 		};
-		uint64_t now = tui_now_ns();
+		uint64_t now = ct_now_ns();
 		int timeout = now >= next_refresh ? 0 : (int)((next_refresh - now + 999999) / 1000000);
 
 		/* Draw only what changed the screen: a burst of process events
@@ -667,7 +667,7 @@ int main(int argc, char **argv)
 		if (pfd[0].revents & (POLLHUP | POLLERR))
 			st.quit = true;
 
-		now = tui_now_ns();
+		now = ct_now_ns();
 		if (now < next_refresh)
 			continue;
 		next_refresh = now + (uint64_t)st.opts.delay_tenths * 100000000ULL;
@@ -676,7 +676,7 @@ int main(int argc, char **argv)
 			r = collect(&st);
 			if (r < 0)
 				tui_status(&st, "collection failed: %s", strerror(-r));
-			last_collect = tui_now_ns();
+			last_collect = ct_now_ns();
 		}
 		refresh_metrics(&st);
 		if (st.table.sort != TUI_SORT_NAME)

@@ -57,7 +57,7 @@ int tui_host_collect(struct tui_host *h, const struct tui_opts *o)
 {
 	struct tui_host n = { 0 };
 	struct ct_collect_opts co = { 0 };
-	uint64_t t0 = tui_now_ns();
+	uint64_t t0 = ct_now_ns();
 	int r;
 
 	r = ct_snapshot_collect(&co, &n.snap);
@@ -72,7 +72,7 @@ int tui_host_collect(struct tui_host *h, const struct tui_opts *o)
 	n.cg = xcalloc(n.world->n_containers ? n.world->n_containers : 1, sizeof(*n.cg));
 	n.pm = xcalloc(n.snap->n_procs ? n.snap->n_procs : 1, sizeof(*n.pm));
 	tui_metrics_open(&n, h->snap ? h : NULL);
-	n.collected_ns = tui_now_ns();
+	n.collected_ns = ct_now_ns();
 	n.collect_ms = (double)(n.collected_ns - t0) / 1e6;
 
 	n.proc_fd = TAKE_FD(h->proc_fd);

@@ -15,14 +15,6 @@
 
 #include "tui.h"
 
-uint64_t tui_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* Is ctl one of the comma-separated controllers? */
 static bool has_controller(const char *list, const char *ctl)
 {

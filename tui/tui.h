@@ -78,7 +78,6 @@ static inline bool tui_node_is_container(const struct tui_host *h, size_t node)
 }
 
 /* metrics.c */
-uint64_t tui_now_ns(void);
 void tui_metrics_open(struct tui_host *h, const struct tui_host *old);
 void tui_metrics_close(struct tui_host *h);
 void tui_metrics_read_container(struct tui_host *h, size_t c, uint64_t now);
