@@ -151,10 +151,10 @@ void ct_collect_hostnames(struct ct_snapshot *s)
 	close(pipefd[1]);
 	pipefd[1] = -1;
 
-	deadline = (ct_now_ns() / 1000000) + HOSTNAME_TIMEOUT_MS;
+	deadline = (long)(ct_now_ns() / 1000000) + HOSTNAME_TIMEOUT_MS;
 	while (got < opened) {
 		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-		long left = deadline - (ct_now_ns() / 1000000);
+		long left = deadline - (long)(ct_now_ns() / 1000000);
 		struct uts_answer a;
 		ssize_t r;
 

@@ -325,7 +325,7 @@ int ct_grpc_channel_new(const char *socket_path, const struct ct_grpc_opts *opts
 	ch->socket_path = xstrdup(socket_path);
 	ch->max_message = max_message;
 	ch->timeout_ms = timeout_ms;
-	ch->deadline_ms = (ct_now_ns() / 1000000) + timeout_ms;
+	ch->deadline_ms = ct_now_ns() / 1000000 + timeout_ms;
 
 	/*
 	 * Options that hold for every call.  The host name in the URL is only
@@ -494,7 +494,7 @@ int ct_grpc_call(struct ct_grpc_channel *ch, const char *method, const char *con
 	_cleanup_(call_free) struct call c = { .grpc_status = -1 };
 	char tmo[48];
 	size_t frame_len, off, mlen;
-	uint64_t now = (ct_now_ns() / 1000000), left;
+	uint64_t now = ct_now_ns() / 1000000, left;
 	long http_code = 0;
 	CURLcode res;
 	int r;
