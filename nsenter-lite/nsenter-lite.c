@@ -235,7 +235,7 @@ static void __attribute__((noreturn)) leave(int status, const char *error)
  */
 static struct json_object *lookup(const struct options *o)
 {
-	_cleanup_free_ char *path = NULL, *out = NULL;
+	_cleanup_free_ char *path = NULL, *safe = NULL, *out = NULL;
 	char timeout[32];
 	const char *argv[10];
 	int pipefd[2], status, n = 0, r;
@@ -248,6 +248,7 @@ static struct json_object *lookup(const struct options *o)
 		errno = -r;
 		err(EXIT_ENTER, "cannot find ctrtree beside nsenter-lite");
 	}
+	safe = ct_escape_term_dup(path, strlen(path));
 	argv[n++] = "ctrtree";
 	argv[n++] = "--lookup";
 	argv[n++] = o->target;
@@ -276,7 +277,7 @@ static struct json_object *lookup(const struct options *o)
 			_exit(EXIT_ENTER);
 		close_range(3, ~0U, 0);
 		execv(path, (char *const *)argv);
-		fprintf(stderr, "nsenter-lite: cannot run %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "nsenter-lite: cannot run %s: %s\n", safe, strerror(errno));
 		_exit(EXIT_ENTER);
 	}
 	close(pipefd[1]);
@@ -286,9 +287,9 @@ static struct json_object *lookup(const struct options *o)
 		if (errno != EINTR)
 			err(EXIT_ENTER, "waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(EXIT_ENTER, "the container lookup (%s --lookup) failed", path);
+		errx(EXIT_ENTER, "the container lookup (%s --lookup) failed", safe);
 	if (r < 0 || !(j = json_tokener_parse(out)))
-		errx(EXIT_ENTER, "the container lookup (%s --lookup) gave no JSON", path);
+		errx(EXIT_ENTER, "the container lookup (%s --lookup) gave no JSON", safe);
 	return j;
 }
 
