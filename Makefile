@@ -7,6 +7,8 @@
 #   make test-deps       ... and those the tests need
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1      ASan+UBSan build into build-asan/
+#   make fuzz-check      libFuzzer harnesses (clang) into build-fuzz/: replay
+#                        every seed and regression, fuzz FUZZ_SECONDS each
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
@@ -34,7 +36,14 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+# libFuzzer harnesses (tests/fuzz/): clang, ASan+UBSan, coverage for the fuzzer.
+BUILDDIR ?= build-fuzz
+CC := clang
+SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+HARDEN :=
+else ifeq ($(SANITIZE),1)
 BUILDDIR ?= build-asan
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 HARDEN := -fstack-protector-strong
@@ -96,6 +105,7 @@ check: all
 	tests/run --builddir $(B)
 ifneq ($(SANITIZE),1)
 	$(MAKE) --no-print-directory SANITIZE=1 check-asan
+	$(MAKE) --no-print-directory fuzz-check
 endif
 
 check-asan: all

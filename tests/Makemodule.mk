@@ -2,3 +2,4 @@
 include tests/ctrrun/Makemodule.mk
 include tests/hostile/Makemodule.mk
 include tests/unit/Makemodule.mk
+include tests/fuzz/Makemodule.mk
