@@ -1,7 +1,7 @@
 # tests/hostile/: small programs the live tests run inside containers or
 # hand to nsenter-lite.  Static, so that they run in a busybox rootfs and
 # after a chroot, and never sanitized: ASan cannot link statically.
-HOSTILE_PROGRAMS := $(B)/tests/hostile/ns-attacker $(B)/tests/hostile/fd-report
+HOSTILE_PROGRAMS := $(patsubst tests/hostile/%.c,$(B)/tests/hostile/%,$(wildcard tests/hostile/*.c))
 TEST_PROGRAMS += $(HOSTILE_PROGRAMS)
 HOSTILE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 $(WARNINGS)
 
