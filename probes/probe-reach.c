@@ -7,6 +7,7 @@
  * a failure returns 0 and says so in its result.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <linux/rtnetlink.h>
@@ -90,6 +91,7 @@ int ct_probe_connect_run(const struct ct_probe_target *t, const struct ct_probe_
 	r = ct_pu_parse_hostport("connect", arg, &c.a, ret_error);
 	if (r < 0)
 		return r;
+	assert(arg); /* ct_pu_parse_hostport() refuses a missing HOST:PORT */
 	r = ct_netns_run(t->netns_fd, connect_fn, &c);
 	if (r < 0)
 		return ct_fail(ret_error, r, "connect: cannot connect from the target's network namespace: %s",
@@ -261,7 +263,7 @@ static void ping_receive(struct ping_arg *p, int fd)
 			continue;
 		seq = ntohs(h->un.echo.sequence);
 		i = (uint16_t)(seq - p->seq0);
-		if (i < 0 || i >= p->sent || p->r[i].ok || p->r[i].err)
+		if (i >= p->sent || p->r[i].ok || p->r[i].err)
 			continue;
 		p->r[i].ms = ct_pu_ms_since(p->r[i].sent_ns);
 		/* Later than the timeout counts as lost, as ping -W does. */
@@ -329,6 +331,7 @@ int ct_probe_ping_run(const struct ct_probe_target *t, const struct ct_probe_opt
 	r = ct_pu_parse_host("ping", o ? o->arg : NULL, &p.a, ret_error);
 	if (r < 0)
 		return r;
+	assert(o && o->arg); /* ct_pu_parse_host() refuses a missing HOST */
 	p.count = o && o->count > 0 ? o->count : PING_COUNT_DEFAULT;
 	if (p.count > PING_COUNT_MAX)
 		return ct_fail(ret_error, -EINVAL, "ping: count %d is more than %d", p.count, PING_COUNT_MAX);
@@ -440,6 +443,44 @@ struct mtu_arg {
 	int n_steps;
 };
 
+int ct_probe_mtu_route_reply(const void *buf, size_t size, int *ret_oif, int *ret_route_mtu,
+			     int *ret_route_err)
+{
+	ssize_t n = (ssize_t)size;
+
+	/* n goes negative past a last message whose length is not aligned:
+	 * compared as a size_t it would let the walk run off the reply. */
+	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+		struct rtmsg *rt = NLMSG_DATA(nh);
+		int len;
+
+		if (nh->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = NLMSG_DATA(nh);
+
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				return -EIO;
+			*ret_route_err = -e->error;
+			return 0;
+		}
+		if (nh->nlmsg_type != RTM_NEWROUTE || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)))
+			continue;
+		len = (int)RTM_PAYLOAD(nh);
+		for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4) {
+				memcpy(ret_oif, RTA_DATA(a), 4);
+			} else if (a->rta_type == RTA_METRICS) {
+				int ml = (int)RTA_PAYLOAD(a);
+
+				for (struct rtattr *x = RTA_DATA(a); RTA_OK(x, ml); x = RTA_NEXT(x, ml))
+					if (x->rta_type == RTAX_MTU && RTA_PAYLOAD(x) >= 4)
+						memcpy(ret_route_mtu, RTA_DATA(x), 4);
+			}
+		}
+		return 0;
+	}
+	return -EIO;
+}
+
 /* The route the kernel would use, as in its table (RTM_F_FIB_MATCH): the
  * output interface and an "mtu" metric, if the route has one. */
 static int route_lookup(struct mtu_arg *m)
@@ -494,35 +535,7 @@ static int route_lookup(struct mtu_arg *m)
 	n = recv(fd, u.buf, sizeof(u.buf), MSG_DONTWAIT);
 	if (n < 0)
 		return -errno;
-	for (struct nlmsghdr *nh = &u.align; NLMSG_OK(nh, (size_t)n); nh = NLMSG_NEXT(nh, n)) {
-		struct rtmsg *rt = NLMSG_DATA(nh);
-		int len;
-
-		if (nh->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = NLMSG_DATA(nh);
-
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-				return -EIO;
-			m->route_err = -e->error;
-			return 0;
-		}
-		if (nh->nlmsg_type != RTM_NEWROUTE || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)))
-			continue;
-		len = (int)RTM_PAYLOAD(nh);
-		for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-			if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4) {
-				memcpy(&m->oif, RTA_DATA(a), 4);
-			} else if (a->rta_type == RTA_METRICS) {
-				int ml = (int)RTA_PAYLOAD(a);
-
-				for (struct rtattr *x = RTA_DATA(a); RTA_OK(x, ml); x = RTA_NEXT(x, ml))
-					if (x->rta_type == RTAX_MTU && RTA_PAYLOAD(x) >= 4)
-						memcpy(&m->route_mtu, RTA_DATA(x), 4);
-			}
-		}
-		return 0;
-	}
-	return -EIO;
+	return ct_probe_mtu_route_reply(u.buf, (size_t)n, &m->oif, &m->route_mtu, &m->route_err);
 }
 
 static int get_path_mtu(int fd, int fam)
@@ -548,6 +561,42 @@ static struct mtu_step *add_step(struct mtu_arg *m, int size, const char *result
 	return s;
 }
 
+/* Whether the control message holds data bytes and lies within the buffer
+ * (CMSG_FIRSTHDR() checks neither, CMSG_NXTHDR() only the latter). */
+static bool cmsg_has(const struct msghdr *mh, const struct cmsghdr *cm, size_t data)
+{
+	size_t at = (size_t)((const char *)cm - (const char *)mh->msg_control);
+
+	return cm->cmsg_len >= CMSG_LEN(data) && cm->cmsg_len <= mh->msg_controllen - at;
+}
+
+bool ct_probe_mtu_errqueue_parse(const struct msghdr *mh, struct sock_extended_err *ret_ee, char *from,
+				 size_t from_size)
+{
+	struct sock_extended_err *ee = NULL;
+	const struct sockaddr *off;
+	struct cmsghdr *found = NULL;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR((struct msghdr *)mh, cm))
+		if (((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR) ||
+		     (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_RECVERR)) &&
+		    cmsg_has(mh, cm, sizeof(*ee)))
+			found = cm;
+	if (!found)
+		return false;
+	ee = (struct sock_extended_err *)CMSG_DATA(found);
+	*ret_ee = *ee;
+	from[0] = '\0';
+	/* The offender follows, a sockaddr_in or sockaddr_in6 as its family says. */
+	off = SO_EE_OFFENDER(ee);
+	if (!cmsg_has(mh, found, sizeof(*ee) + sizeof(sa_family_t)))
+		return true;
+	if ((off->sa_family == AF_INET && cmsg_has(mh, found, sizeof(*ee) + sizeof(struct sockaddr_in))) ||
+	    (off->sa_family == AF_INET6 && cmsg_has(mh, found, sizeof(*ee) + sizeof(struct sockaddr_in6))))
+		ct_pu_addr_str(off, from, from_size);
+	return true;
+}
+
 /*
  * Read what the network said about our datagram: 1 when the probe is
  * over, 0 to go on (a router asked for a smaller size: *size is lowered).
@@ -561,8 +610,8 @@ static int read_errqueue(struct mtu_arg *m, int fd, int *size)
 	char data[64];
 	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
-	struct sock_extended_err *ee = NULL;
-	const struct sockaddr *off;
+	struct sock_extended_err ee;
+	char from[INET6_ADDRSTRLEN];
 	struct mtu_step *s;
 
 	if (recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
@@ -571,22 +620,16 @@ static int read_errqueue(struct mtu_arg *m, int fd, int *size)
 		m->err = errno;
 		return 1;
 	}
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR) ||
-		    (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_RECVERR))
-			ee = (struct sock_extended_err *)CMSG_DATA(cm);
-	if (!ee)
+	if (!ct_probe_mtu_errqueue_parse(&mh, &ee, from, sizeof(from)))
 		return 0;
 
 	s = add_step(m, *size, "");
-	off = SO_EE_OFFENDER(ee);
-	if (off->sa_family == AF_INET || off->sa_family == AF_INET6)
-		ct_pu_addr_str(off, s->from, sizeof(s->from));
+	snprintf(s->from, sizeof(s->from), "%s", from);
 
-	switch (ee->ee_errno) {
+	switch (ee.ee_errno) {
 	case EMSGSIZE: {
 		int kernel = get_path_mtu(fd, m->a.ss.ss_family);
-		int next = (int)ee->ee_info;
+		int next = (int)ee.ee_info;
 
 		s->result = m->a.ss.ss_family == AF_INET ? "fragmentation needed" : "packet too big";
 		s->mtu = next;
@@ -606,8 +649,8 @@ static int read_errqueue(struct mtu_arg *m, int fd, int *size)
 		m->confirmed = true;
 		return 1;
 	default:
-		s->result = ct_pu_errno_text((int)ee->ee_errno);
-		m->err = (int)ee->ee_errno;
+		s->result = ct_pu_errno_text((int)ee.ee_errno);
+		m->err = (int)ee.ee_errno;
 		return 1;
 	}
 }
@@ -728,6 +771,7 @@ int ct_probe_mtu_run(const struct ct_probe_target *t, const struct ct_probe_opts
 	r = ct_pu_parse_host("mtu", o ? o->arg : NULL, &m.a, ret_error);
 	if (r < 0)
 		return r;
+	assert(o && o->arg); /* ct_pu_parse_host() refuses a missing HOST */
 	r = ct_netns_run(t->netns_fd, mtu_fn, &m);
 	if (r < 0)
 		return ct_fail(ret_error, r, "mtu: cannot probe from the target's network namespace: %s", strerror(-r));

@@ -48,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -220,6 +221,34 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	else
 		parse_inet(c, h);
 	return NL_OK;
+}
+
+static struct json_object *sockets_json(const struct ct_probe_target *t, const struct sock_ctx *c);
+
+int ct_probe_sockets_parse(const char *proto, const void *buf, size_t len, struct json_object **ret)
+{
+	struct sock_ctx c = { 0 };
+	const struct nlmsghdr *h = buf;
+	int left = len > INT_MAX ? INT_MAX : (int)len;
+
+	while (c.cur < K_COUNT && strcmp(kinds[c.cur].name, proto) != 0)
+		c.cur++;
+	if (c.cur == K_COUNT)
+		return -EINVAL;
+	/* As nl_recvmsgs() hands each message of a datagram to on_msg(). */
+	for (; nlmsg_ok(h, left); h = nlmsg_next((struct nlmsghdr *)h, &left)) {
+		struct nl_msg *msg = nlmsg_convert((struct nlmsghdr *)h);
+
+		if (!msg) {
+			sock_ctx_clear(&c);
+			return -ENOMEM;
+		}
+		on_msg(msg, &c);
+		nlmsg_free(msg);
+	}
+	*ret = sockets_json(NULL, &c);
+	sock_ctx_clear(&c);
+	return 0;
 }
 
 /* One dump: the sockets of kind c->cur, again from scratch if the

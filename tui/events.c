@@ -48,7 +48,7 @@ int tui_events_open(struct tui_events *e)
 	cn->id.val = CN_VAL_PROC;
 	cn->len = sizeof(op);
 	memcpy(cn->data, &op, sizeof(op));
-	if (send(fd, nl, nl->nlmsg_len, 0) < 0)
+	if (send(fd, u.buf, nl->nlmsg_len, 0) < 0)
 		return e->error = -errno;
 	e->fd = TAKE_FD(fd);
 	return 0;
@@ -80,6 +80,34 @@ static bool interesting(const struct proc_event *ev)
 	}
 }
 
+bool tui_events_parse(struct tui_events *e, const void *buf, size_t size)
+{
+	ssize_t n = (ssize_t)size;
+	bool changed = false;
+
+	/* n goes negative past a last message whose length is not aligned:
+	 * compared as a size_t it would let the walk run off the datagram. */
+	for (struct nlmsghdr *nl = (struct nlmsghdr *)buf; NLMSG_OK(nl, n); nl = NLMSG_NEXT(nl, n)) {
+		const struct cn_msg *cn;
+		struct proc_event ev;
+
+		if (nl->nlmsg_type == NLMSG_ERROR || nl->nlmsg_type == NLMSG_NOOP)
+			continue;
+		if (nl->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(struct proc_event)))
+			continue;
+		cn = NLMSG_DATA(nl);
+		if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
+			continue;
+		e->n_events++;
+		/* The event sits at offset 36 of the message: copy it out
+		 * rather than read its 64-bit fields misaligned. */
+		memcpy(&ev, cn->data, sizeof(ev));
+		if (interesting(&ev))
+			changed = true;
+	}
+	return changed;
+}
+
 bool tui_events_read(struct tui_events *e)
 {
 	union {
@@ -106,24 +134,8 @@ bool tui_events_read(struct tui_events *e)
 		}
 		if (n == 0)
 			break;
-		for (struct nlmsghdr *nl = &u.align; NLMSG_OK(nl, (size_t)n); nl = NLMSG_NEXT(nl, n)) {
-			const struct cn_msg *cn;
-			struct proc_event ev;
-
-			if (nl->nlmsg_type == NLMSG_ERROR || nl->nlmsg_type == NLMSG_NOOP)
-				continue;
-			if (nl->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(struct proc_event)))
-				continue;
-			cn = NLMSG_DATA(nl);
-			if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
-				continue;
-			e->n_events++;
-			/* The event sits at offset 36 of the message: copy it out
-			 * rather than read its 64-bit fields misaligned. */
-			memcpy(&ev, cn->data, sizeof(ev));
-			if (interesting(&ev))
-				changed = true;
-		}
+		if (tui_events_parse(e, u.buf, (size_t)n))
+			changed = true;
 	}
 	return changed;
 }

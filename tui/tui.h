@@ -93,6 +93,9 @@ struct tui_events {
 int tui_events_open(struct tui_events *e);
 /* Drain the socket; true if anything we care about changed. */
 bool tui_events_read(struct tui_events *e);
+/* Pure (but for getpid()): count the proc connector events in one datagram
+ * of size bytes as tui_events_read() does; whether one may change the view. */
+bool tui_events_parse(struct tui_events *e, const void *buf, size_t size);
 void tui_events_close(struct tui_events *e);
 
 /* table.c (htop's Table/Row) */

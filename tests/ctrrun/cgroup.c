@@ -35,6 +35,8 @@ static void unescape(char *s)
 /* Is [name, name+len) a controller listed in /proc/cgroups? */
 static bool is_controller(const char *cgroups, const char *name, size_t len)
 {
+	if (len == 0) /* "rw,,cpu": no name, though a blank line would match it */
+		return false;
 	for (const char *l = cgroups; *l;) {
 		const char *eol = strchrnul(l, '\n');
 		size_t n = strcspn(l, "\t \n");
@@ -83,24 +85,11 @@ static bool key_has(const char *key, const char *ctrl)
 	return false;
 }
 
-int cr_cgroups_discover(struct cr_cgroups *ret, struct cr_error *e)
+void cr_cgroups_parse(char *info, const char *cgroups, struct cr_cgroups *ret)
 {
-	_cleanup_free_ char *info = NULL, *cgroups = NULL;
 	struct cr_cgroups cg = { 0 };
 	char **seen = NULL;
-	size_t len, nseen = 0;
-	int r;
-
-	r = ct_read_file_at(AT_FDCWD, "/proc/cgroups", 65536, &cgroups, &len,
-			    NULL);
-	if (r < 0 && r != -ENOENT) /* no v1 support at all is fine */
-		return cr_fail(e, r, "/proc/cgroups");
-	if (r < 0)
-		cgroups = xstrdup("");
-	r = ct_read_file_at(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX,
-			    &info, &len, NULL);
-	if (r < 0)
-		return cr_fail(e, r, "/proc/self/mountinfo");
+	size_t nseen = 0;
 
 	for (char *line = info, *next; *line; line = next) {
 		char *f[6] = { 0 }, *sep, *fstype, *superopts, *save = NULL;
@@ -152,6 +141,25 @@ int cr_cgroups_discover(struct cr_cgroups *ret, struct cr_error *e)
 	}
 	free(seen);
 	*ret = cg;
+}
+
+int cr_cgroups_discover(struct cr_cgroups *ret, struct cr_error *e)
+{
+	_cleanup_free_ char *info = NULL, *cgroups = NULL;
+	size_t len;
+	int r;
+
+	r = ct_read_file_at(AT_FDCWD, "/proc/cgroups", 65536, &cgroups, &len,
+			    NULL);
+	if (r < 0 && r != -ENOENT) /* no v1 support at all is fine */
+		return cr_fail(e, r, "/proc/cgroups");
+	if (r < 0)
+		cgroups = xstrdup("");
+	r = ct_read_file_at(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX,
+			    &info, &len, NULL);
+	if (r < 0)
+		return cr_fail(e, r, "/proc/self/mountinfo");
+	cr_cgroups_parse(info, cgroups, ret);
 	return 0;
 }
 

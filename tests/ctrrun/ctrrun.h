@@ -103,6 +103,12 @@ struct cr_cgroups {
 
 /* Every cgroup hierarchy mounted on the host (one entry per superblock). */
 int cr_cgroups_discover(struct cr_cgroups *ret, struct cr_error *e);
+/*
+ * cr_cgroups_discover's parser, for the fuzzer: the hierarchies in info
+ * (/proc/self/mountinfo's text, split and unescaped in place), v1 ones
+ * keyed by the controllers /proc/cgroups' text (cgroups) lists.
+ */
+void cr_cgroups_parse(char *info, const char *cgroups, struct cr_cgroups *ret);
 /* Point every hierarchy at relpath (sets dir and path). */
 void cr_cgroups_resolve(struct cr_cgroups *cg, const char *relpath);
 /* Keep only the hierarchies named in state's "cgroups" and resolve them. */

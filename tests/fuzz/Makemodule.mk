@@ -24,6 +24,12 @@ $(FUZZ_PROGRAMS): $(B)/tests/fuzz/%: $(B)/obj/tests/fuzz/%.o $(LIBPROBES) $(LIBC
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
+# What single harnesses need beyond that: the generated protobuf headers,
+# and the live view's proc connector reader (tui/ is a program, no archive).
+$(B)/obj/tests/fuzz/fuzz-grpc.o: | $(PROTO_GEN_H)
+$(B)/obj/tests/fuzz/fuzz-procconn.o: ALL_CFLAGS += -Itui
+$(B)/tests/fuzz/fuzz-procconn: $(B)/obj/tui/events.o
+
 fuzz-targets: $(FUZZ_PROGRAMS)
 
 ifeq ($(FUZZ),1)
