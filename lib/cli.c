@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,4 +101,15 @@ static void close_stdout(void)
 void ct_cli_close_stdout_atexit(void)
 {
 	atexit(close_stdout);
+}
+
+void ct_cli_keep_std_fds_open(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free fd: this one, as the ones below are open. */
+		if (open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+			_exit(failure_status);
+	}
 }

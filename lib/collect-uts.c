@@ -83,11 +83,33 @@ static int join_uts(const struct uts_target *t)
 	return setns(nsfd, CLONE_NEWUTS) < 0 ? -errno : 0;
 }
 
+/* Close every fd from 3 up but out and the pidfds: what the tool was
+ * started with (a caller's files and directories) does not visit. */
+static void close_other_fds(const struct uts_target *t, size_t n, int out)
+{
+	_cleanup_free_ bool *keep = NULL;
+	int max = out;
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].pidfd > max)
+			max = t[i].pidfd;
+	keep = xcalloc((size_t)max + 1, sizeof(*keep));
+	keep[out] = true;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].pidfd >= 0)
+			keep[t[i].pidfd] = true;
+	for (int fd = 3; fd < max; fd++)
+		if (!keep[fd])
+			close(fd);
+	close_range((unsigned)max + 1, ~0U, 0);
+}
+
 _noreturn_ static void helper(const struct uts_target *t, size_t n, int out)
 {
 	/* Nothing in a container may ptrace or read us while we visit. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		_exit(1);
+	close_other_fds(t, n, out);
 	for (size_t i = 0; i < n; i++) {
 		struct uts_answer a = { .index = (uint32_t)i };
 		struct utsname u;

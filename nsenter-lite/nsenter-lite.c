@@ -192,18 +192,6 @@ static void parse_args(struct options *o, int argc, char **argv)
 		o->mask = CT_ENTER_NS_BIT(CT_NS_NET);
 }
 
-/* With 0, 1 or 2 closed, our own fds would take their place and reach the
- * command as its stdin or stdout: fill the gaps with /dev/null. */
-static void keep_std_fds_open(void)
-{
-	for (int fd = 0; fd < 3; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		if (open("/dev/null", O_RDWR | O_NOCTTY) < 0)
-			_exit(EXIT_ENTER);
-	}
-}
-
 static void __attribute__((noreturn)) fail(int status, char *error)
 {
 	errx(status, "%s", error ? error : "out of memory");
@@ -639,8 +627,10 @@ int main(int argc, char **argv)
 	struct ct_enter_target t = CT_ENTER_TARGET_INIT;
 	int status;
 
-	keep_std_fds_open();
+	/* With 0, 1 or 2 closed, our own fds would take their place and reach
+	 * the command as its stdin or stdout. */
 	ct_cli_set_failure_status(EXIT_ENTER);
+	ct_cli_keep_std_fds_open();
 	setlocale(LC_ALL, "");
 	ct_escape_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	ct_cli_close_stdout_atexit();

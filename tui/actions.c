@@ -86,6 +86,8 @@ static int run_on_terminal(struct tui_state *st, char *const argv[], bool wait_e
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGWINCH, SIG_DFL);
+		/* Only the terminal: not what ctrtop was started with. */
+		close_range(3, ~0U, 0);
 		execv(argv[0], argv);
 		fprintf(stderr, "ctrtop: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -237,18 +239,19 @@ void tui_action_write(struct tui_state *st)
 	ssize_t c = tui_selected_container(st);
 	_cleanup_free_ char *name = NULL, *def = NULL, *path = NULL, *safe = NULL;
 	struct json_object *o;
-	const char *text;
+	const char *text, *label;
 	int fd, r;
 
 	if (node == CT_NONE)
 		return;
 	/* The default file name, from a name that may hold anything. */
-	name = xstrdup(
-		tui_node_is_container(&st->host, node) || c < 0
-			? (c >= 0 && st->host.world->containers[c].rec.name ? st->host.world->containers[c].rec.name
-			   : c >= 0 && st->host.world->containers[c].rec.id ? st->host.world->containers[c].rec.id
-									    : st->host.snap->procs[node].comm)
-			: st->host.snap->procs[node].comm);
+	label = st->host.snap->procs[node].comm;
+	if (c >= 0 && tui_node_is_container(&st->host, node)) {
+		const struct ct_container_rec *rec = &st->host.world->containers[c].rec;
+
+		label = rec->name ? rec->name : rec->id ? rec->id : label;
+	}
+	name = xstrdup(label);
 	for (char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
 		      *p == '-' || *p == '_') ||

@@ -589,6 +589,7 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int r;
 
+	ct_cli_keep_std_fds_open();
 	setlocale(LC_ALL, "");
 	ct_escape_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	parse_args(&st.opts, argc, argv);

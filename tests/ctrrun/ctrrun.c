@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 
+#include "cli.h"
 #include "ctrrun.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -798,6 +799,7 @@ int main(int argc, char **argv)
 	const char *dir = getenv("CTRRUN_STATE");
 	int c, r = -1;
 
+	ct_cli_keep_std_fds_open();
 	if (!dir || !*dir)
 		dir = CTRRUN_DEFAULT_STATE_DIR;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {

@@ -459,13 +459,15 @@ echo >"$tmp/aroot/tmp/ctl.fifo"
 wait $ctl
 is $? 0 "control done"
 
+# The full 1,000 entries, with a control built on the same join, are
+# attack.t's: here a short run keeps this check beside the others.
 fails=0
 begin=$SECONDS
-for i in $(seq 1000); do
+for i in $(seq 100); do
 	SECRET=$TOKEN timeout 10 "$NSL" -a "$ATTINIT" /bin/true </dev/null || fails=$((fails + 1))
 done
-diag "1000 entries in $((SECONDS - begin)) s"
-is "$fails" 0 "1000 times -a into the attacker's container: every one exits 0"
+diag "100 entries in $((SECONDS - begin)) s"
+is "$fails" 0 "100 times -a into the attacker's container: every one exits 0"
 touch "$tmp/aroot/tmp/stop"
 wait_for 10 grep -q '^done' "$REPORT"
 ok $? "the attacker wrote its report"
@@ -473,7 +475,7 @@ attempts=$(awk '$1 == "attempts" {print $2}' "$REPORT")
 seen=$(awk -v c="$ctl_pid" '$1 == "seen" && $2 != c' "$REPORT" | wc -l)
 diag "attacker: $attempts attempts on $seen nsenter-lite children caught between fork and exec"
 ok "$([ "${attempts:-0}" -gt 0 ] && [ "$seen" -gt 0 ]; echo $?)" \
-	"the attacker saw nsenter-lite's children before their exec ($seen of 1000) and tried them"
+	"the attacker saw nsenter-lite's children before their exec ($seen of 100) and tried them"
 hits=$(awk -v a="$ctl_sh" -v b="$ctl_pid" '$1 == "success" && $3 != a && $3 != b' "$REPORT")
 is "$hits" "" "zero successes: no ptrace, environ, mem, root, cwd or fd of nsenter-lite, no token anywhere"
 
