@@ -461,6 +461,27 @@ static int save_snapshot(const struct ct_snapshot *s, const char *path)
 	return r;
 }
 
+/*
+ * A socket the user named with --docker-socket and that failed: say so.
+ * The tree is still printed, from the other sources; the error may quote
+ * the server, so it is escaped.
+ */
+static void warn_docker_socket(const struct ct_snapshot *s, const char *socket)
+{
+	for (size_t i = 0; socket && i < s->n_api; i++) {
+		const struct ct_api_reply *a = &s->api[i];
+		_cleanup_free_ char *name = NULL, *why = NULL;
+
+		if (!a->error || !a->socket || strcmp(a->socket, socket) != 0 ||
+		    strncmp(a->what, "docker:", 7) != 0)
+			continue;
+		name = ct_escape_term_dup(socket, strlen(socket));
+		why = a->message && *a->message ? ct_escape_term_dup(a->message, strlen(a->message))
+				 : xstrdup(strerror(-a->error));
+		warnx("Docker API on %s: %s", name, why);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -472,6 +493,7 @@ int main(int argc, char **argv)
 	struct ct_render_opts ro;
 	int r;
 
+	ct_cli_keep_std_fds_open();
 	setlocale(LC_ALL, "");
 	ct_escape_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	ct_cli_close_stdout_atexit();
@@ -500,8 +522,10 @@ int main(int argc, char **argv)
 		if (s->host.partial && geteuid() != 0)
 			warnx("not running as root: some namespaces, cgroups or command lines "
 			      "are unavailable (shown as '?')");
-		if (!o.no_runtime)
+		if (!o.no_runtime) {
 			ct_collect_runtime(s, &o.engine);
+			warn_docker_socket(s, o.engine.docker_socket);
+		}
 	}
 
 	if (o.save) {

@@ -85,10 +85,10 @@ struct query {
 static char *status_message(const struct ct_http_response *resp)
 {
 	struct json_object *o = NULL, *m;
-	const char *perr;
+	const char *error;
 	char *s = NULL;
 
-	if (ct_json_parse_buf(resp->body, resp->body_len, &o, &perr) == 0) {
+	if (ct_json_parse_buf(resp->body, resp->body_len, &o, &error) == 0) {
 		m = ct_json_get(o, "message");
 		if (m && json_object_is_type(m, json_type_string))
 			s = ct_http_status_message(resp->status, json_object_get_string(m),

@@ -20,6 +20,7 @@
 
 #include "escape.h"
 #include "grpc.h"
+#include "http.h"
 #include "util.h"
 
 /* Bounds on what we keep of the response headers (curl bounds the rest). */
@@ -40,6 +41,7 @@ struct ct_grpc_channel {
 	size_t max_message;
 	unsigned timeout_ms;
 	uint64_t deadline_ms; /* CLOCK_MONOTONIC */
+	struct ct_peer_guard peer;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -344,7 +346,8 @@ int ct_grpc_channel_new(const char *socket_path, const struct ct_grpc_opts *opts
 	    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
 	    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
 	    curl_easy_setopt(curl, CURLOPT_POST, 1L) != CURLE_OK ||
-	    curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, RECV_BUFFER) != CURLE_OK) {
+	    curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, RECV_BUFFER) != CURLE_OK ||
+	    ct_peer_guard_setup(curl, &ch->peer, ch->socket_path) < 0) {
 		ct_grpc_channel_free(ch);
 		return -ENOMEM;
 	}
@@ -373,6 +376,7 @@ struct ct_grpc_channel *ct_grpc_channel_free(struct ct_grpc_channel *ch)
 	if (!ch)
 		return NULL;
 	curl_easy_cleanup(ch->curl);
+	free(ch->peer.error);
 	free(ch->socket_path);
 	free(ch);
 	return NULL;
@@ -474,11 +478,19 @@ static int transport_error(struct ct_grpc_channel *ch, struct call *c, CURLcode 
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
+		if (c->checked)
+			return ct_fail(ret_error, -ECONNRESET,
+				    "the server closed the connection in mid-reply (%zu bytes in): %s",
+				    c->len, detail);
 		/* What an HTTP/1 server does with the HTTP/2 preface. */
 		return ct_fail(ret_error, -ECONNRESET,
 			    "the server closed the connection (not a gRPC server?): %s", detail);
 	case CURLE_OUT_OF_MEMORY:
 		return ct_fail(ret_error, -ENOMEM, "out of memory");
+	case CURLE_ABORTED_BY_CALLBACK:
+		if (ch->peer.error)
+			return ct_fail(ret_error, -EPERM, "%s", ch->peer.error);
+		/* fall through */
 	default:
 		return ct_fail(ret_error, -EIO, "%s", detail);
 	}

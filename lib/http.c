@@ -8,8 +8,11 @@
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -23,6 +26,7 @@ struct ct_http_client {
 	size_t max_body;
 	char **capture; /* NULL-terminated copy of opts->capture */
 	unsigned connects;
+	struct ct_peer_guard peer;
 	char errbuf[CURL_ERROR_SIZE];
 
 	/* The request in flight. */
@@ -153,6 +157,79 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
 	return len;
 }
 
+int ct_unix_peer_check(int fd, const char *socket_path, char **ret_error)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct stat st;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return ct_fail(ret_error, -errno, "cannot tell who serves the socket: %s",
+			       strerror(errno));
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 0;
+	if (stat(socket_path, &st) < 0)
+		return ct_fail(ret_error, -EPERM,
+			       "refused: the server runs as uid %u (pid %d), not root, and the "
+			       "socket's owner is unknown (%s)",
+			       (unsigned)cred.uid, (int)cred.pid, strerror(errno));
+	if (st.st_uid == cred.uid)
+		return 0;
+	return ct_fail(ret_error, -EPERM,
+		       "refused: the server runs as uid %u (pid %d), neither root nor the "
+		       "socket's owner (uid %u)",
+		       (unsigned)cred.uid, (int)cred.pid, (unsigned)st.st_uid);
+}
+
+static curl_socket_t guard_open(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct ct_peer_guard *g = clientp;
+	int fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+
+	if (fd < 0)
+		return CURL_SOCKET_BAD;
+	g->fd = fd;
+	return fd;
+}
+
+static int guard_close(void *clientp, curl_socket_t fd)
+{
+	struct ct_peer_guard *g = clientp;
+
+	if (g->fd == fd)
+		g->fd = -1;
+	return close(fd);
+}
+
+/* After connecting, before each request (also on a reused connection). */
+static int guard_check(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+		       int local_port)
+{
+	struct ct_peer_guard *g = clientp;
+
+	free(g->error);
+	g->error = NULL;
+	if (g->fd < 0) {
+		g->error = xstrdup("refused: cannot tell who serves the socket");
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return ct_unix_peer_check(g->fd, g->socket_path, &g->error) < 0 ? CURL_PREREQFUNC_ABORT
+									: CURL_PREREQFUNC_OK;
+}
+
+int ct_peer_guard_setup(void *curl, struct ct_peer_guard *guard, const char *socket_path)
+{
+	*guard = (struct ct_peer_guard){ .socket_path = socket_path, .fd = -1 };
+	if (curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, guard_open) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, guard) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_CLOSESOCKETFUNCTION, guard_close) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_CLOSESOCKETDATA, guard) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, guard_check) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_PREREQDATA, guard) != CURLE_OK)
+		return -ENOMEM;
+	return 0;
+}
+
 #define SETOPT(h, opt, val)                                 \
 	do {                                                \
 		CURLcode c_ = curl_easy_setopt(h, opt, val); \
@@ -199,6 +276,8 @@ static CURLcode setup_handle(struct ct_http_client *c, enum ct_http_version vers
 		SETOPT(h, CURLOPT_FORBID_REUSE, 1L);
 	if (ct_debug_enabled("http"))
 		SETOPT(h, CURLOPT_VERBOSE, 1L);
+	if (ct_peer_guard_setup(h, &c->peer, c->socket_path) < 0)
+		return CURLE_OUT_OF_MEMORY;
 	return CURLE_OK;
 }
 
@@ -208,6 +287,7 @@ struct ct_http_client *ct_http_client_free(struct ct_http_client *c)
 		return NULL;
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
+	free(c->peer.error);
 	free(c->socket_path);
 	for (char **p = c->capture; p && *p; p++)
 		free(*p);
@@ -341,6 +421,10 @@ static int map_error(struct ct_http_client *c, CURLcode code, long timeout_ms, c
 		return ct_fail(ret_error, -EPROTO, "protocol error: %s", detail);
 	case CURLE_OUT_OF_MEMORY:
 		return ct_fail(ret_error, -ENOMEM, "out of memory");
+	case CURLE_ABORTED_BY_CALLBACK:
+		if (c->peer.error)
+			return ct_fail(ret_error, -EPERM, "%s", c->peer.error);
+		/* fall through */
 	default:
 		return ct_fail(ret_error, -EIO, "%s", detail);
 	}
@@ -430,13 +514,15 @@ int ct_http_request(struct ct_http_client *c, const struct ct_http_request *req,
 	*ret = (struct ct_http_response){
 		.status = status,
 		.body_len = c->body.len,
-		.body = c->body.data ? TAKE_PTR(c->body.data) : xstrdup(""),
-		.headers = TAKE_PTR(c->headers),
+		.body = c->body.data ? c->body.data : xstrdup(""),
+		.headers = c->headers,
 		.n_headers = c->n_headers,
 		.reused = new_conns == 0,
 		.elapsed_us = (ct_now_ns() / 1000) - t0,
 	};
+	/* The response owns them now. */
 	c->body = (struct ct_buf){ 0 };
+	c->headers = NULL;
 	c->n_headers = 0;
 	ct_debug("http", "%s %s on %s: HTTP %ld, %zu bytes, %s connection, %llu us", method,
 		 req->path, c->socket_path, status, ret->body_len, ret->reused ? "reused" : "new",

@@ -126,4 +126,28 @@ char *ct_http_status_message(long status, const char *body, size_t body_len);
 /* "8 MiB", "64 KiB", "1000 bytes": for messages about caps. */
 void ct_http_format_size(char *buf, size_t size, size_t n);
 
+/*
+ * Who may serve an engine's socket: root, our own user, or the owner of the
+ * socket file (a rootless engine on its own socket).  Anyone else serving a
+ * path where an engine is expected gets no request: its replies would be
+ * taken as the engine's word.  The server's credentials are those of the
+ * process that called listen() (SO_PEERCRED).  0, or -EPERM (or the
+ * getsockopt() error) with *ret_error saying who serves it.
+ */
+int ct_unix_peer_check(int fd, const char *socket_path, char **ret_error);
+
+/*
+ * Apply ct_unix_peer_check() to every connection a libcurl easy handle
+ * (void *: this header keeps curl out) makes, before its first request:
+ * libcurl then fails the transfer with CURLE_ABORTED_BY_CALLBACK and
+ * guard->error says why.  The guard must outlive the handle's transfers;
+ * free guard->error when done.  0 or -ENOMEM.
+ */
+struct ct_peer_guard {
+	const char *socket_path;
+	int fd;	     /* the connection's socket, -1 when none */
+	char *error; /* why the last check refused, or NULL */
+};
+int ct_peer_guard_setup(void *curl, struct ct_peer_guard *guard, const char *socket_path);
+
 #endif
