@@ -14,6 +14,7 @@
 #include "engine-containerd.h"
 #include "escape.h"
 #include "grpc.h"
+#include "jsonutil.h"
 #include "util.h"
 
 #define M_VERSION     "/containerd.services.version.v1.Version/Version"
@@ -411,6 +412,51 @@ static int parse_namespace(const struct ct_containerd_ns_reply *nr, struct parse
 	ct_pb_free_msg(mc, &bc);
 	ct_pb_free_msg(mt, &bt);
 	return 0;
+}
+
+int ct_containerd_drop_env(const struct ct_containerd_blob *containers, struct ct_containerd_blob *ret)
+{
+	static const char *const env[] = { "process", "env", NULL };
+	struct ct_pb_budget budget;
+	ProtobufCMessage *m;
+	Ctcd__ListContainersResponse *cs;
+	_cleanup_free_ char **kept = NULL;
+	_cleanup_free_ ProtobufCBinaryData *was = NULL;
+	char *why = NULL;
+	size_t changed = 0;
+	int r;
+
+	r = ct_pb_unpack(&ctcd__list_containers_response__descriptor, containers->data, containers->len, &budget, &m,
+			 &why, "Containers.List");
+	free(why);
+	if (r < 0)
+		return r;
+	cs = (Ctcd__ListContainersResponse *)m;
+	kept = xcalloc(cs->n_containers + 1, sizeof(*kept));
+	was = xcalloc(cs->n_containers + 1, sizeof(*was));
+	for (size_t i = 0; i < cs->n_containers; i++) {
+		Ctcd__Any *spec = cs->containers[i]->spec;
+		size_t n;
+
+		if (!spec || ct_json_drop_member((const char *)spec->value.data, spec->value.len, env, &kept[i], &n) <= 0)
+			continue;
+		was[i] = spec->value;
+		spec->value = (ProtobufCBinaryData){ .len = n, .data = (uint8_t *)kept[i] };
+		changed++;
+	}
+	if (changed) {
+		ret->len = protobuf_c_message_get_packed_size(m);
+		ret->data = xmalloc(ret->len + 1);
+		protobuf_c_message_pack(m, ret->data);
+	}
+	/* The message's own buffers go back before it is freed. */
+	for (size_t i = 0; i < cs->n_containers; i++) {
+		if (kept[i])
+			cs->containers[i]->spec->value = was[i];
+		free(kept[i]);
+	}
+	ct_pb_free_msg(m, &budget);
+	return changed > 0;
 }
 
 static int parse_header(const struct ct_containerd_reply *r, struct ct_containerd_info *info,

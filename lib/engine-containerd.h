@@ -68,6 +68,13 @@ struct ct_containerd_ns_reply *ct_containerd_reply_add_ns(struct ct_containerd_r
 int ct_containerd_query(const char *socket_path, const struct ct_containerd_opts *opts,
 			struct ct_containerd_reply *ret, char **ret_error);
 
+/*
+ * A ListContainersResponse without the environment (process.env) of any
+ * container's OCI spec, for what a snapshot keeps: 1 with the new message
+ * in *ret (malloc'd), 0 when no spec holds one, -EBADMSG.
+ */
+int ct_containerd_drop_env(const struct ct_containerd_blob *containers, struct ct_containerd_blob *ret);
+
 enum ct_containerd_task_status {
 	CT_CONTAINERD_TASK_UNKNOWN = 0,
 	CT_CONTAINERD_TASK_CREATED = 1,

@@ -107,3 +107,26 @@ void ct_json_append(struct ct_buf *b, struct json_object *o)
 
 	ct_buf_put(b, s, len);
 }
+
+int ct_json_drop_member(const char *buf, size_t len, const char *const *path, char **ret, size_t *ret_len)
+{
+	struct json_object *root = NULL, *o;
+	const char *why, *text;
+	size_t n;
+
+	if (ct_json_parse_buf(buf, len, &root, &why) < 0)
+		return -EINVAL;
+	o = root;
+	for (; o && path[1]; path++)
+		o = ct_json_get(o, *path);
+	if (!o || !ct_json_get(o, *path)) {
+		json_object_put(root);
+		return 0;
+	}
+	json_object_object_del(o, *path);
+	text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	*ret = xmemdup0(text, n);
+	*ret_len = n;
+	json_object_put(root);
+	return 1;
+}

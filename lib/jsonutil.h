@@ -24,4 +24,13 @@ int ct_json_parse_buf(const char *buf, size_t len, struct json_object **ret,
 /* Append o's compact text to b. */
 void ct_json_append(struct ct_buf *b, struct json_object *o);
 
+/*
+ * A document's text without the member at path (path[0] of the top object,
+ * path[1] of that, ...; NULL-terminated): how environments ("process",
+ * "env" of an OCI config.json) are kept out of what we store.  1 with the
+ * new text in *ret (malloc'd, *ret_len bytes), 0 when there is no such
+ * member, -EINVAL when buf is not JSON; *ret untouched unless 1.
+ */
+int ct_json_drop_member(const char *buf, size_t len, const char *const *path, char **ret, size_t *ret_len);
+
 #endif

@@ -23,9 +23,10 @@
  *               "master": "br0" | null,  the bridge or bond it is a port of
  *               "link_ifindex": 5 | null,     IFLA_LINK: a veth's peer, a
  *                                             macvlan's lower device
- *               "link_netnsid": 0 | null}]}   IFLA_LINK_NETNSID: the peer's
+ *               "link_netnsid": 0 | null,     IFLA_LINK_NETNSID: the peer's
  *                                             namespace, as this namespace
  *                                             numbers it, when it is another
+ *               "alias": "uplink" | null}]}   IFLA_IFALIAS (raw bytes, escaped JSON)
  *
  * JSON of "addrs", sorted by ifindex, then inet before inet6:
  *
@@ -142,6 +143,8 @@ static struct json_object *link_json(struct nl_cache *links, struct rtnl_link *l
 	json_object_object_add(o, "master", master > 0 ? ct_probe_ifname_json(links, master) : NULL);
 	ct_probe_add_int(o, "link_ifindex", link, link > 0);
 	ct_probe_add_int(o, "link_netnsid", nsid, rtnl_link_get_link_netnsid(l, &nsid) == 0 && nsid >= 0);
+	/* Any bytes root in the namespace chose (ip link set ... alias). */
+	ct_probe_add_str(o, "alias", rtnl_link_get_ifalias(l));
 	return o;
 }
 
@@ -318,7 +321,7 @@ static char *link_text(struct json_object *l)
 	return s ? s : xstrdup("-");
 }
 
-enum { LC_IDX, LC_NAME, LC_KIND, LC_STATE, LC_MTU, LC_MAC, LC_MASTER, LC_LINK, LC_FLAGS };
+enum { LC_IDX, LC_NAME, LC_KIND, LC_STATE, LC_MTU, LC_MAC, LC_MASTER, LC_LINK, LC_FLAGS, LC_ALIAS };
 static const struct ct_probe_col link_cols[] = {
 	[LC_IDX] = { "IDX", 3, SCOLS_FL_RIGHT },
 	[LC_NAME] = { "NAME", 0.12, 0 },
@@ -329,6 +332,7 @@ static const struct ct_probe_col link_cols[] = {
 	[LC_MASTER] = { "MASTER", 0.08, SCOLS_FL_TRUNC },
 	[LC_LINK] = { "LINK", 5, 0 },
 	[LC_FLAGS] = { "FLAGS", 0.2, SCOLS_FL_TRUNC },
+	[LC_ALIAS] = { "ALIAS", 0.1, SCOLS_FL_TRUNC },
 };
 
 void ct_probe_links_print(struct json_object *result, FILE *out)
@@ -338,6 +342,7 @@ void ct_probe_links_print(struct json_object *result, FILE *out)
 	static const char *const keys[] = {
 		[LC_IDX] = "ifindex", [LC_NAME] = "name", [LC_KIND] = "kind",     [LC_STATE] = "operstate",
 		[LC_MTU] = "mtu",     [LC_MAC] = "mac",   [LC_MASTER] = "master", [LC_FLAGS] = "flags",
+		[LC_ALIAS] = "alias",
 	};
 
 	if (!tb)

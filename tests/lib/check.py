@@ -99,7 +99,7 @@ def proc_matches(json_path, pid):
     if got_lines != lines:
         print("# cgroup: ctrtree %r, /proc %r" % (got_lines, lines))
         bad = 1
-    for line in read("/proc/%d/status" % pid).decode().splitlines():
+    for line in read("/proc/%d/status" % pid).decode("utf-8", "surrogateescape").splitlines():
         if line.startswith("NSpid:") and [int(x) for x in line.split()[1:]] != p["nspid"]:
             print("# nspid: ctrtree %r, status %r" % (p["nspid"], line))
             bad = 1

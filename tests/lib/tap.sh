@@ -68,3 +68,19 @@ need_root() {
 		exit 0
 	fi
 }
+
+# Skip the whole script unless every COMMAND is installed.
+need_tools() { # need_tools COMMAND...
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || { echo "1..0 # SKIP $t not installed"; exit 0; }
+	done
+}
+
+# Skip the whole script unless every FILE (our binaries) is built.
+need_built() { # need_built FILE...
+	local b
+	for b in "$@"; do
+		[ -x "$b" ] || { echo "1..0 # SKIP $b not built"; exit 0; }
+	done
+}
