@@ -295,8 +295,12 @@ static int join_by_pidfd(struct ct_enter_nsset *s, const struct ct_enter_target 
 			flags |= ct_enter_ns_types[k].clone_flag;
 	if (!flags || t->pidfd < 0 || self < 0)
 		return -EINVAL;
-	if (setns(t->pidfd, flags) < 0)
+	if (setns(t->pidfd, flags) < 0) {
+		/* The target exited after its namespaces were opened. */
+		if (errno == ESRCH)
+			return ct_fail(ret_error, -ESRCH, "process %d has exited", t->pid);
 		return -errno;
+	}
 	for (size_t k = 0; k < CT_NS_COUNT; k++) {
 		const struct ct_enter_ns_type *ty = &ct_enter_ns_types[k];
 		struct ct_enter_ns *n = &s->ns[ty->type];
