@@ -138,3 +138,7 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# make print-VAR: a variable's value (tests/live/hardening.t reads the flags).
+print-%:
+	@printf '%s\n' '$($*)'

@@ -272,7 +272,6 @@ struct tree_ctx {
 	const struct ct_render_opts *o;
 	struct libscols_table *tb;
 	struct libscols_line **lines; /* per process index */
-	int err;
 };
 
 static int add_row(size_t idx, size_t shown_parent, unsigned depth, void *userdata)

@@ -196,7 +196,7 @@ static bool id_from_cgroup(const char *path, char *ret_id, size_t size, enum ct_
 		{ "lxc.payload.", "", CT_ENGINE_LXC, false },
 		{ "machine-", ".scope", CT_ENGINE_NSPAWN, false },
 	};
-	const char *comp = path, *slash;
+	const char *slash;
 
 	/* /docker/ID: the component after "docker". */
 	for (const char *p = path; (slash = strchr(p, '/')); p = slash + 1) {
@@ -229,12 +229,10 @@ static bool id_from_cgroup(const char *path, char *ret_id, size_t size, enum ct_
 			memcpy(ret_id, id, idlen);
 			ret_id[idlen] = '\0';
 			*ret_engine = pats[k].engine;
-			comp = p;
 			return true;
 		}
 		p = *end ? end + 1 : end;
 	}
-	(void)comp;
 	return false;
 }
 

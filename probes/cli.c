@@ -120,6 +120,8 @@ int ct_probes_json(const struct ct_probe_target *t, const char *list, long timeo
 	if (r < 0)
 		return r;
 	*ret = json_object_new_object();
+	if (!*ret)
+		return ct_fail(ret_error, -ENOMEM, "out of memory");
 	return run_items(t, items, n, timeout_ms, *ret, NULL, ret_error);
 }
 

@@ -81,7 +81,7 @@ int cr_exit_code(int wstatus)
 
 int cr_close_fds_except(const int *keep, size_t n)
 {
-	int sorted[8];
+	int sorted[8] = { 0 };
 	unsigned lo = 0;
 
 	if (n > ARRAY_SIZE(sorted))

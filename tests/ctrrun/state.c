@@ -160,7 +160,8 @@ int cr_state_read(const char *state_dir, const char *id, json_object **ret,
 		if (!is_str(st, optstrs[i], true))
 			return cr_fail(e, -EINVAL, "%s: bad %s", path,
 				       optstrs[i]);
-	if (strcmp(cr_state_str(st, "id"), id) != 0)
+	/* is_str() checked "id" above: cr_state_str() cannot be NULL here. */
+	if (strcmp(cr_state_str(st, "id") ?: "", id) != 0)
 		return cr_fail(e, -EINVAL, "%s: id does not match", path);
 	if (cr_state_pid(st, "supervisor_pid") <= 0 ||
 	    cr_state_pid(st, "init_pid") <= 0)

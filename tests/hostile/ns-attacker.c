@@ -50,7 +50,7 @@ struct hit {
 static struct hit hits[4096];
 static size_t n_hits;
 
-static bool bit(unsigned char *set, int pid)
+static bool bit(const unsigned char *set, int pid)
 {
 	return set[pid / 8] & (1u << (pid % 8));
 }

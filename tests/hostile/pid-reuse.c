@@ -358,8 +358,11 @@ static pid_t start_tracee(char **cmd, const char *outdir, int trial, pid_t victi
 		char **argv = calloc((size_t)argc + 1, sizeof(char *));
 		int fd;
 
+		if (!argv)
+			_exit(127);
 		for (int i = 0; i < argc; i++) {
-			argv[i] = malloc(512);
+			if (!(argv[i] = malloc(512)))
+				_exit(127);
 			subst(argv[i], 512, cmd[i], victim, start);
 		}
 		snprintf(path, sizeof(path), "%s/%d.out", outdir, trial);
