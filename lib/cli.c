@@ -108,8 +108,11 @@ void ct_cli_keep_std_fds_open(void)
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
-		/* The lowest free fd: this one, as the ones below are open. */
-		if (open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+		/* The lowest free fd: this one, as the ones below are open.
+		 * Read-only, so that a write still fails as on the closed fd
+		 * (EBADF: "write error", as coreutils say) and nothing is lost
+		 * in /dev/null unnoticed. */
+		if (open("/dev/null", O_RDONLY | O_NOCTTY) != fd)
 			_exit(failure_status);
 	}
 }

@@ -48,10 +48,11 @@ int ct_cli_sibling(const char *name, char **ret);
 void ct_cli_close_stdout_atexit(void);
 
 /*
- * Open /dev/null onto whichever of fds 0, 1 and 2 is closed: otherwise the
- * first file a tool opens would take its place and get its output, or be
- * handed to a command as its stdin.  The first call in every main(); exits
- * with the failure status if /dev/null cannot be opened.
+ * Open /dev/null read-only onto whichever of fds 0, 1 and 2 is closed:
+ * otherwise the first file a tool opens would take its place and get its
+ * output, or be handed to a command as its stdin.  Writes to it still fail
+ * (EBADF), as they would on the closed fd.  The first call in every
+ * main(); exits with the failure status if /dev/null cannot be opened.
  */
 void ct_cli_keep_std_fds_open(void);
 void ct_cli_output_failed(void);

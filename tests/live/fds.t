@@ -1,8 +1,9 @@
 #!/bin/bash
 # Every tool with stdin, stdout and stderr closed, and with 1,000 inherited
 # fds (issue 6, 6c).  Closed: each of fds 0, 1, 2 alone and all three;
-# the tool must exit as it should (no signal), what goes to files must be
-# right, and, seen by strace -y (the kernel's view of every write), no
+# the tool must exit as it should (no signal; output meant for a closed
+# stdout fails with "write error", as coreutils' does), what goes to files
+# must be right, and, seen by strace -y (the kernel's view of every write), no
 # process of the tool may write to a closed fd 0-2 unless it holds
 # /dev/null there: no file it opened took stdout's or stderr's place.
 # Inherited: a python3 parent opens 1,000 fds without O_CLOEXEC (900 of
@@ -117,20 +118,40 @@ check() {
 	[ -n "$BAD" ] && diag "written or read past /dev/null: $BAD"
 	[ "$verdict" = 0 ] || diag "output wrong: $(head -c 300 "$tmp/out"; head -c 300 "$tmp/err")"
 }
+# The verdict on a run whose output goes to stdout: with stdout closed the
+# write fails as on the closed fd (the tools hold /dev/null read-only
+# there), so the tool must fail with FAILSTATUS and say "write error"
+# (coreutils' convention); otherwise it must exit 0 and CHECK must hold.
+stdout_verdict() { # FAILSTATUS CHECK...
+	local fail=$1
+	shift
+	if [[ $m = *1* ]]; then
+		[ "$RC" = "$fail" ] && { [[ $m = *2* ]] || grep -q 'write error' "$tmp/err"; }
+	else
+		[ "$RC" = 0 ] && "$@"
+	fi
+	echo $?
+}
+sleep_in_text() { awk -v p=$SLEEP '$1 == p' "$tmp/out" | grep -q sleep; }
+sleep_in_json() { [ "$(jq -r ".processes[] | select(.pid == $SLEEP) | .comm" "$tmp/out")" = sleep ]; }
+lookup_init() { [ "$(jq -r '.matches[0].init_pid' "$tmp/out")" = "$CINIT" ]; }
+enter_json_pid() { [ "$(jq .pid "$tmp/out")" = "$CINIT" ]; }
+links_as_ip() {
+	[ "$(jq -r '[.probes.links.links[].name] | join(" ")' "$tmp/out")" = \
+		"$(nsenter --net=/proc/$CINIT/ns/net ip -j link | jq -r '[.[].ifname] | join(" ")')" ]
+}
 for m in $MODES; do
 	closed $m "$tmp/out" "$CTRTREE"
-	check "ctrtree (text): our sleep's line" $m \
-		"$([ $RC = 0 ] && { [[ $m = *1* ]] || awk -v p=$SLEEP '$1 == p' "$tmp/out" | grep -q sleep; }; echo $?)"
+	check "ctrtree (text): our sleep's line" $m "$(stdout_verdict 1 sleep_in_text)"
 	closed $m "$tmp/out" "$CTRTREE" --json
-	check "ctrtree --json: our sleep" $m \
-		"$([ $RC = 0 ] && { [[ $m = *1* ]] || [ "$(jq -r ".processes[] | select(.pid == $SLEEP) | .comm" "$tmp/out")" = sleep ]; }; echo $?)"
+	check "ctrtree --json: our sleep" $m "$(stdout_verdict 1 sleep_in_json)"
 	rm -f "$tmp/snap"
 	closed $m "$tmp/out" "$CTRTREE" --save "$tmp/snap"
 	check "ctrtree --save FILE: FILE holds our sleep, stdout nothing" $m \
 		"$([ $RC = 0 ] && [ "$(jq -r ".processes[] | select(.pid == $SLEEP) | .comm" "$tmp/snap")" = sleep ] && [ ! -s "$tmp/out" ]; echo $?)"
 	closed $m "$tmp/out" "$CTRTREE" --lookup "$C" --no-api
 	check "ctrtree --lookup: the container's init, as the runtime's state says" $m \
-		"$([ $RC = 0 ] && { [[ $m = *1* ]] || [ "$(jq -r '.matches[0].init_pid' "$tmp/out")" = "$CINIT" ]; }; echo $?)"
+		"$(stdout_verdict 1 lookup_init)"
 	# The command's own fds, read by readlink (the kernel's view): what
 	# was closed must be /dev/null, not a file of nsenter-lite's.
 	want="$([[ $m = *0* ]] && echo /dev/null || echo "$tmp/in") $([[ $m = *1* ]] && echo /dev/null || echo "$tmp/out") $([[ $m = *2* ]] && echo /dev/null || echo "$tmp/err")"
@@ -139,10 +160,9 @@ open(sys.argv[1], "w").write(" ".join(os.readlink("/proc/self/fd/%d" % i) for i 
 	check "nsenter-lite PID cmd: the command's 0 1 2 are $want" $m \
 		"$([ $RC = 0 ] && [ "$(cat "$tmp/fds")" = "$want " ]; echo $?)"
 	closed $m "$tmp/out" "$NSL" --json "$CINIT" /bin/true
-	check "nsenter-lite --json" $m "$([ $RC = 0 ] && { [[ $m = *1* ]] || [ "$(jq .pid "$tmp/out")" = "$CINIT" ]; }; echo $?)"
+	check "nsenter-lite --json" $m "$(stdout_verdict 125 enter_json_pid)"
 	closed $m "$tmp/out" "$NSL" "$CINIT" --probe links --json
-	check "nsenter-lite --probe links --json" $m \
-		"$([ $RC = 0 ] && { [[ $m = *1* ]] || [ "$(jq -r '[.probes.links.links[].name] | join(" ")' "$tmp/out")" = "$(nsenter --net=/proc/$CINIT/ns/net ip -j link | jq -r '[.[].ifname] | join(" ")')" ]; }; echo $?)"
+	check "nsenter-lite --probe links --json" $m "$(stdout_verdict 125 links_as_ip)"
 	# ctrtop needs a terminal on 0 and 1: without, it says so and exits 1.
 	if [[ $m = *[01]* ]]; then
 		closed $m "$tmp/out" "$CTRTOP"
