@@ -53,3 +53,13 @@ make_busybox_rootfs() {
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n' >"$dir/etc/hosts"
 	: >"$dir/etc/resolv.conf"
 }
+
+# The bundled runtime on the test's own state directory ($CTRRUN, $STATE).
+cr() { "$CTRRUN" --state-dir "$STATE" "$@"; }
+# Delete every container under $STATE: a test's cleanup, also on failure.
+cr_delete_all() {
+	local d
+	for d in "$STATE"/*/; do
+		[ -d "$d" ] && cr delete -f "$(basename "$d")"
+	done
+}

@@ -42,14 +42,7 @@ tmp=$(mktemp -d /tmp/attack-t.XXXXXX)
 STATE=$tmp/state
 P=at$$
 TOKEN=nsl-secret-$$-$RANDOM
-cr() { "$CTRRUN" --state-dir "$STATE" "$@"; }
-cleanup_all() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && cr delete -f "$(basename "$d")"
-	done
-}
-on_exit "cleanup_all; rm -rf '$tmp'"
+on_exit "cr_delete_all; rm -rf '$tmp'"
 make_busybox_rootfs "$tmp/rootfs" >/dev/null || { echo "1..0 # SKIP no static busybox"; exit 0; }
 cp "$ATTACKER" "$tmp/rootfs/ns-attacker"
 mkdir -p "$STATE"
@@ -107,6 +100,6 @@ ok "$([ "$(attempts)" -gt 0 ] && [ "$(caught)" -gt 0 ]; echo $?)" \
 is "$(grep '^success ' "$REPORT")" "" \
 	"zero successes: no ptrace, environ, mem, root, cwd or fd of nsenter-lite, no token anywhere"
 
-cleanup_all
+cr_delete_all
 is "$(ls "$STATE")" "" "all containers deleted"
 done_testing

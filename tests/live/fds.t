@@ -46,16 +46,9 @@ tmp=$(mktemp -d /tmp/fds-t.XXXXXX)
 STATE=$tmp/state
 P=fd$$
 SOCK=fdst$$
-cr() { "$CTRRUN" --state-dir "$STATE" "$@"; }
-cleanup_all() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && cr delete -f "$(basename "$d")"
-	done
-}
 tm() { tmux -L "$SOCK" "$@"; }
 on_exit "rm -rf '$tmp'"
-on_exit cleanup_all
+on_exit cr_delete_all
 on_exit "tmux -L $SOCK kill-server; rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK'"
 make_busybox_rootfs "$tmp/rootfs" >/dev/null || { echo "1..0 # SKIP no static busybox"; exit 0; }
 cp "$FDREPORT" "$tmp/rootfs/fd-report"
@@ -322,6 +315,6 @@ is "$(inherit "$CTRRUN" --state-dir "$STATE" exec "$P-i" -- /fd-report)" "0 1 2"
 inherit "$CTRRUN" --state-dir "$STATE" delete -f "$P-i" >/dev/null 2>&1
 is "$?/$(ls "$STATE" | grep -c -- "-i$")" 0/0 "inherited: ctrrun delete"
 
-cleanup_all
+cr_delete_all
 is "$(ls "$STATE")" "" "all containers deleted"
 done_testing

@@ -42,12 +42,8 @@ SUBNET=10.211.$((RANDOM % 200))
 TOKEN=nsl-secret-$$-$RANDOM
 MARK=ns-marker-$P
 
-cr() { "$CTRRUN" --state-dir "$STATE" "$@"; }
 cleanup_all() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && cr delete -f "$(basename "$d")"
-	done
+	cr_delete_all
 	ip netns del "$NETNS"
 	rm -f "/tmp/$MARK"
 }

@@ -44,14 +44,7 @@ REFRESH=0.5 # -d 5
 RESCAN=1    # the default --rescan (a collection here takes milliseconds)
 mkdir -p "$STATE"
 
-cr() { "$CTRRUN" --state-dir "$STATE" "$@"; }
-cleanup_ctrrun() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && cr delete -f "$(basename "$d")"
-	done
-}
-on_exit cleanup_ctrrun
+on_exit cr_delete_all
 tm() { tmux -L "$SOCK" "$@"; }
 # Only our own server: -L names its socket, kill-server ends it alone.
 # tmux 3.3 leaves a killed server's socket behind: ours goes too.
@@ -348,7 +341,7 @@ ok "$(echo "$stty_a" | grep -qw icanon && echo "$stty_a" | grep -qw echo; echo $
 
 # ---- nothing left ----
 kill_server
-cleanup_ctrrun
+cr_delete_all
 [ $have_docker = 1 ] && docker_cleanup
 is "$(ls "$STATE")" "" "all containers deleted"
 ours() { for p in /proc/[0-9]*; do grep -qzF -- "$tmp/" "$p/cmdline" 2>/dev/null && echo "${p#/proc/}"; done; }
