@@ -18,6 +18,7 @@
 #include "engine-cri.h"
 #include "engine-docker.h"
 #include "jsonutil.h"
+#include "pidfd.h"
 #include "roles.h"
 #include "util.h"
 
@@ -89,17 +90,21 @@ int ct_parse_net_unix(const char *buf, size_t len, struct ct_arena *a,
 }
 
 /* Socket inodes among the fds of one process; 0 or -errno. */
-static int read_socket_fds(int proc_fd, int pid, struct ct_arena *a, struct ct_proc_sockets *ret)
+static int read_socket_fds(int proc_fd, const struct ct_proc *p, struct ct_arena *a,
+			   struct ct_proc_sockets *ret)
 {
-	char path[64];
 	_cleanup_closedir_ DIR *d = NULL;
+	_cleanup_close_ int dir = -1;
 	struct dirent *de;
 	uint64_t *inodes = NULL;
 	size_t n = 0, cap = 0, seen = 0;
 	int fd;
 
-	snprintf(path, sizeof(path), "%d/fd", pid);
-	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* The process the scan saw, not one that took its PID since. */
+	dir = ct_proc_dir_open_checked(proc_fd, p->pid, p->start_time);
+	if (dir < 0)
+		return dir;
+	fd = openat(dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	d = fdopendir(fd);
@@ -125,7 +130,7 @@ static int read_socket_fds(int proc_fd, int pid, struct ct_arena *a, struct ct_p
 		}
 		inodes[n++] = ino;
 	}
-	ret->pid = pid;
+	ret->pid = p->pid;
 	ret->inodes = ct_arena_memdup(a, inodes, n * sizeof(*inodes));
 	ret->n = n;
 	free(inodes);
@@ -151,7 +156,7 @@ int ct_collect_sockets(struct ct_snapshot *s, const struct ct_role_info *roles)
 
 		if (roles[i].role != CT_ROLE_ENGINE || (s->procs[i].flags & CT_PROC_THREAD))
 			continue;
-		if (read_socket_fds(proc_fd, s->procs[i].pid, &s->arena, &ps) < 0)
+		if (read_socket_fds(proc_fd, &s->procs[i], &s->arena, &ps) < 0)
 			continue;
 		s->proc_sockets = xreallocarray(s->proc_sockets, s->n_proc_sockets + 1,
 						sizeof(*s->proc_sockets));
@@ -216,7 +221,7 @@ void ct_collect_netns_addrs(struct ct_snapshot *s)
 		struct ct_state_file f = { 0 };
 		char *buf = NULL;
 		size_t len;
-		int r;
+		int dir, r;
 
 		if (!ct_ns_known(&p->ns[CT_NS_NET]) || (p->flags & CT_PROC_THREAD) ||
 		    ct_ns_equal(&p->ns[CT_NS_NET], &s->host.host_ns[CT_NS_NET]))
@@ -227,9 +232,13 @@ void ct_collect_netns_addrs(struct ct_snapshot *s)
 			continue;
 		seen[n_seen++] = p->ns[CT_NS_NET].ino;
 
-		/* /proc/PID/net shows the network namespace of PID: no setns needed. */
-		snprintf(path, sizeof(path), "%d/net/fib_trie", p->pid);
-		r = ct_read_file_at(proc_fd, path, 1024 * 1024, &buf, &len, NULL);
+		/* /proc/PID/net shows the network namespace of PID: no setns
+		 * needed.  Read through the directory of the process the scan
+		 * saw (not one that took its PID since). */
+		dir = ct_proc_dir_open_checked(proc_fd, p->pid, p->start_time);
+		r = dir < 0 ? dir : ct_read_file_at(dir, "net/fib_trie", 1024 * 1024, &buf, &len, NULL);
+		if (dir >= 0)
+			close(dir);
 		snprintf(path, sizeof(path), "/proc/%d/net/fib_trie", p->pid);
 		f.path = ct_arena_strdup(&s->arena, path);
 		if (r < 0) {
@@ -353,9 +362,15 @@ static int query_containerd(struct ct_snapshot *s, const char *socket, const str
 	add_reply(s, "containerd:namespaces", socket, 0, NULL, (const char *)reply.namespaces.data,
 		  reply.namespaces.len, NULL);
 	for (size_t k = 0; k < reply.n_ns; k++) {
+		struct ct_containerd_blob noenv = { 0 };
+		const struct ct_containerd_blob *c = &reply.ns[k].containers;
+
+		/* The specs' environments are never shown: a snapshot leaves them out. */
+		if (ct_containerd_drop_env(c, &noenv) > 0)
+			c = &noenv;
 		snprintf(what, sizeof(what), "containerd:containers:%s", reply.ns[k].name);
-		add_reply(s, what, socket, 0, NULL, (const char *)reply.ns[k].containers.data,
-			  reply.ns[k].containers.len, reply.ns[k].name);
+		add_reply(s, what, socket, 0, NULL, (const char *)c->data, c->len, reply.ns[k].name);
+		free(noenv.data);
 		snprintf(what, sizeof(what), "containerd:tasks:%s", reply.ns[k].name);
 		add_reply(s, what, socket, 0, NULL, (const char *)reply.ns[k].tasks.data, reply.ns[k].tasks.len,
 			  reply.ns[k].name);
@@ -554,7 +569,8 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 		if (strncmp(s->api[a].what, "docker:", 7) != 0 || !s->api[a].error)
 			continue;
 		for (size_t i = 0; i < s->n_procs; i++)
-			if (roles[i].role == CT_ROLE_ENGINE && roles[i].engine == CT_ENGINE_DOCKER)
+			if (roles[i].role == CT_ROLE_ENGINE && roles[i].engine == CT_ENGINE_DOCKER &&
+			    host_mnt(s, &s->procs[i]) && s->procs[i].uid == 0)
 				read_docker_records(s, roles, docker_data_root(&s->procs[i]));
 		break;
 	}
@@ -566,8 +582,28 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 #define MAX_STATE_ENTRIES 16384
 #define MAX_STATE_FILE (1024 * 1024)
 
+/* Where a file we keep holds a container's environment, a member of its JSON. */
+static const char *const *env_member(const char *path)
+{
+	static const char *const oci[] = { "process", "env", NULL }, *const docker[] = { "Config", "Env", NULL };
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (strcmp(base, "config.json") == 0)
+		return oci; /* an OCI bundle's */
+	if (strcmp(base, "config.v2.json") == 0)
+		return docker;
+	return NULL;
+}
+
 static void add_file(struct ct_snapshot *s, const char *path, int error, const char *data, size_t len)
 {
+	const char *const *env = data ? env_member(path) : NULL;
+	_cleanup_free_ char *kept = NULL;
+
+	/* Environments hold secrets and are never shown: a snapshot leaves them out. */
+	if (env && ct_json_drop_member(data, len, env, &kept, &len) > 0)
+		data = kept;
 	s->files = xreallocarray(s->files, s->n_files + 1, sizeof(*s->files));
 	s->files[s->n_files++] = (struct ct_state_file){
 		.path = ct_arena_strdup(&s->arena, path),
@@ -640,8 +676,13 @@ static bool have_file(const struct ct_snapshot *s, const char *path)
 	return false;
 }
 
-/* Read one regular file (no symlink, no FIFO, capped) into the snapshot. */
-static void read_one_file(struct ct_snapshot *s, const char *path)
+/*
+ * Read one regular file (no symlink, no FIFO, capped) into the snapshot,
+ * at a path a process named (argv, cwd): when that process is not root,
+ * only a file its own user owns, so that nobody can make us copy a file
+ * they could not read themselves.
+ */
+static void read_named_file(struct ct_snapshot *s, const char *path, const struct ct_proc *by)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -660,8 +701,19 @@ static void read_one_file(struct ct_snapshot *s, const char *path)
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
+	if (by && by->uid != 0 && st.st_uid != by->uid) {
+		ct_debug("runtime", "%s: not read, owned by %u, named by pid %d of uid %u", path,
+			 (unsigned)st.st_uid, by->pid, (unsigned)by->uid);
+		return;
+	}
 	r = ct_read_fd(fd, MAX_STATE_FILE, &buf, &len, &trunc);
 	add_file(s, path, r < 0 ? r : trunc ? -EFBIG : 0, r < 0 || trunc ? NULL : buf, len);
+}
+
+/* Read one regular file at a path of our own choosing. */
+static void read_one_file(struct ct_snapshot *s, const char *path)
+{
+	read_named_file(s, path, NULL);
 }
 
 static bool hex_id(const char *p, size_t n)
@@ -759,37 +811,48 @@ static void read_bundles(struct ct_snapshot *s, const struct ct_role_info *roles
 		return;
 	for (size_t i = 0; i < s->n_procs; i++) {
 		const struct ct_role_info *r = &roles[i];
-		char path[4096], cwd[4096], link[64];
+		const struct ct_proc *by = &s->procs[i];
+		char path[4096], cwd[4096];
 		ssize_t n;
+		int dir;
 
+		/* Paths from argv and cwd are the process's own: those of a
+		 * container (another mount namespace) mean nothing on the host,
+		 * or a host file the container chose. */
+		if (!host_mnt(s, by))
+			continue;
 		/* An LXC container's config: LXCPATH/NAME/config. */
 		if (r->role == CT_ROLE_ENGINE && r->engine == CT_ENGINE_LXC && r->root && r->name &&
 		    r->root[0] == '/' && !strchr(r->name, '/') && strcmp(r->name, "..") != 0) {
 			if (snprintf(path, sizeof(path), "%.*s/%s/config", (int)r->root_len, r->root, r->name) <
 			    (int)sizeof(path))
-				read_one_file(s, path);
+				read_named_file(s, path, by);
 			continue;
 		}
 		if (r->role != CT_ROLE_SHIM || r->transient)
 			continue;
 		if (r->shim == CT_SHIM_CONMON && r->bundle && r->bundle[0] == '/') {
 			if (snprintf(path, sizeof(path), "%s/config.json", r->bundle) < (int)sizeof(path))
-				read_one_file(s, path);
+				read_named_file(s, path, by);
 			continue;
 		}
 		if (r->shim != CT_SHIM_RUNC_V2 && r->shim != CT_SHIM_OTHER_V2)
 			continue;
-		snprintf(link, sizeof(link), "%d/cwd", s->procs[i].pid);
-		n = readlinkat(proc_fd, link, cwd, sizeof(cwd) - 1);
+		/* The cwd of the shim the scan saw, not of one that took its PID. */
+		dir = ct_proc_dir_open_checked(proc_fd, by->pid, by->start_time);
+		if (dir < 0)
+			continue;
+		n = readlinkat(dir, "cwd", cwd, sizeof(cwd) - 1);
+		close(dir);
 		if (n <= 0 || cwd[0] != '/')
 			continue;
 		cwd[n] = '\0';
 		if (snprintf(path, sizeof(path), "%s/config.json", cwd) >= (int)sizeof(path))
 			continue;
-		read_one_file(s, path);
+		read_named_file(s, path, by);
 		/* containerd's task directory: init.pid names the container's init. */
 		if (snprintf(path, sizeof(path), "%s/init.pid", cwd) < (int)sizeof(path))
-			read_one_file(s, path);
+			read_named_file(s, path, by);
 		/* The other containers this shim serves: its children, by the id in their cgroup. */
 		char *slash = strrchr(cwd, '/');
 		if (!slash || slash == cwd)
@@ -803,7 +866,7 @@ static void read_bundles(struct ct_snapshot *s, const struct ct_role_info *roles
 			    !id_in_cgroup(cg, id, sizeof(id)))
 				continue;
 			if (snprintf(path, sizeof(path), "%s/%s/config.json", cwd, id) < (int)sizeof(path))
-				read_one_file(s, path);
+				read_named_file(s, path, by);
 		}
 	}
 }
@@ -830,13 +893,17 @@ void ct_collect_state(struct ct_snapshot *s, const struct ct_role_info *roles)
 	for (size_t i = 0; i < s->n_procs && n_seen < MAX_STATE_DIRS; i++) {
 		const struct ct_role_info *r = &roles[i];
 		char root[4096];
+		struct stat st;
 		bool dup = false;
 
 		if (!r->root || (r->role != CT_ROLE_RUNTIME && r->role != CT_ROLE_SHIM) || r->root_len >= sizeof(root) ||
-		    r->root[0] != '/')
+		    r->root[0] != '/' || !host_mnt(s, &s->procs[i]))
 			continue;
 		memcpy(root, r->root, r->root_len);
 		root[r->root_len] = '\0';
+		/* A root named by a user's process is read only if that user owns it. */
+		if (s->procs[i].uid != 0 && (stat(root, &st) < 0 || st.st_uid != s->procs[i].uid))
+			continue;
 		for (size_t k = 0; k < n_seen && !dup; k++)
 			dup = strcmp(seen[k], root) == 0 ||
 			      (strncmp(root, "/var/run/", 9) == 0 && strcmp(seen[k], root + 4) == 0);

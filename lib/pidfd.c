@@ -15,16 +15,16 @@
 #define SYS_pidfd_open 434
 #endif
 
-int ct_proc_start_time(int pid, uint64_t *ret)
+/* The start time in the stat file at dirfd/path, which must be pid's. */
+static int stat_start_time_at(int dirfd, const char *path, int pid, uint64_t *ret)
 {
 	struct ct_arena a = { 0 };
 	struct ct_proc p = { 0 };
-	char path[32], buf[1024];
+	char buf[1024];
 	ssize_t n;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	n = ct_read_small_at(AT_FDCWD, path, buf, sizeof(buf));
+	n = ct_read_small_at(dirfd, path, buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT ? -ESRCH : (int)n;
 	r = ct_parse_stat(buf, (size_t)n, &a, &p);
@@ -35,6 +35,34 @@ int ct_proc_start_time(int pid, uint64_t *ret)
 		return -ESRCH;
 	*ret = p.start_time;
 	return 0;
+}
+
+int ct_proc_start_time(int pid, uint64_t *ret)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	return stat_start_time_at(AT_FDCWD, path, pid, ret);
+}
+
+int ct_proc_dir_open_checked(int proc_fd, int pid, uint64_t start_time)
+{
+	char name[16];
+	uint64_t st = 0;
+	int fd, r;
+
+	snprintf(name, sizeof(name), "%d", pid);
+	fd = openat(proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	r = stat_start_time_at(fd, "stat", pid, &st);
+	if (r >= 0 && start_time && st != start_time)
+		r = -ESTALE;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 bool ct_pidfd_exited(int pidfd)

@@ -25,6 +25,15 @@ int ct_proc_start_time(int pid, uint64_t *ret);
  */
 int ct_pidfd_open_checked(int pid, uint64_t start_time, uint64_t *ret_start);
 
+/*
+ * The /proc/PID directory (an fd under proc_fd, the /proc directory) of the
+ * process that started at start_time (0: any).  Whatever is read through it
+ * is that process's: the kernel ties the directory to the process, not to
+ * its number, so a recycled PID gives ESRCH there, never another process's
+ * files.  Returns the fd, -ESRCH (gone) or -ESTALE (the PID is another's).
+ */
+int ct_proc_dir_open_checked(int proc_fd, int pid, uint64_t start_time);
+
 /* Has the process behind the pidfd exited? */
 bool ct_pidfd_exited(int pidfd);
 

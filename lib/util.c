@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -167,6 +168,97 @@ int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
 	if (fd < 0)
 		return -errno;
 	return ct_read_fd(fd, cap, ret_buf, ret_len, ret_truncated);
+}
+
+/* One read handed to a thread, for ct_read_file_deadline_at(). */
+struct deadline_read {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int fd;
+	size_t cap, len;
+	char *buf;
+	bool trunc, done, abandoned;
+	int r;
+};
+
+static void *deadline_read_run(void *arg)
+{
+	struct deadline_read *d = arg;
+	char *buf = NULL;
+	size_t len = 0;
+	bool trunc = false;
+	int r = ct_read_fd(d->fd, d->cap, &buf, &len, &trunc);
+
+	close(d->fd);
+	pthread_mutex_lock(&d->lock);
+	if (d->abandoned) {
+		/* The caller gave up: everything here is ours to free. */
+		pthread_mutex_unlock(&d->lock);
+		free(buf);
+		free(d);
+		return NULL;
+	}
+	d->r = r;
+	d->buf = buf;
+	d->len = len;
+	d->trunc = trunc;
+	d->done = true;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+int ct_read_file_deadline_at(int dirfd, const char *name, size_t cap, unsigned timeout_ms,
+			     char **ret_buf, size_t *ret_len, bool *ret_truncated)
+{
+	struct deadline_read *d;
+	pthread_condattr_t ca;
+	pthread_t t;
+	uint64_t deadline;
+	struct timespec ts;
+	int fd, r;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	d = xcalloc(1, sizeof(*d));
+	d->fd = fd;
+	d->cap = cap;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&t, NULL, deadline_read_run, d) != 0) {
+		/* No thread to be had: read here, unbounded. */
+		r = ct_read_fd(fd, cap, ret_buf, ret_len, ret_truncated);
+		close(fd);
+		free(d);
+		return r;
+	}
+	deadline = ct_now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+	ts = (struct timespec){ (time_t)(deadline / 1000000000ULL), (long)(deadline % 1000000000ULL) };
+	pthread_mutex_lock(&d->lock);
+	while (!d->done)
+		if (pthread_cond_timedwait(&d->cond, &d->lock, &ts) == ETIMEDOUT)
+			break;
+	if (!d->done) {
+		d->abandoned = true;
+		pthread_mutex_unlock(&d->lock);
+		pthread_detach(t);
+		return -ETIMEDOUT;
+	}
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(t, NULL);
+	r = d->r;
+	if (r == 0) {
+		*ret_buf = d->buf;
+		*ret_len = d->len;
+		if (ret_truncated)
+			*ret_truncated = d->trunc;
+	}
+	free(d);
+	return r;
 }
 
 ssize_t ct_read_small_at(int dirfd, const char *name, char *buf, size_t size)

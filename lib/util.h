@@ -95,6 +95,14 @@ int ct_parse_u64_str(const char *s, uint64_t *ret);
  */
 int ct_read_file_at(int dirfd, const char *name, size_t cap, char **ret_buf,
 		    size_t *ret_len, bool *ret_truncated);
+/*
+ * ct_read_file_at() for files whose read can block for ever (another
+ * process's cmdline or environ: the read waits for that process's mmap
+ * lock).  The read runs in a thread; after timeout_ms it is left behind
+ * (it frees what it holds if it ever ends) and -ETIMEDOUT returned.
+ */
+int ct_read_file_deadline_at(int dirfd, const char *name, size_t cap, unsigned timeout_ms,
+			     char **ret_buf, size_t *ret_len, bool *ret_truncated);
 /* The same on an open fd. */
 int ct_read_fd(int fd, size_t cap, char **ret_buf, size_t *ret_len, bool *ret_truncated);
 

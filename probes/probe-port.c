@@ -202,7 +202,8 @@ static bool read_owner(int piddir, int pid, struct owner *ret)
 	if (n > 0 && ret->comm[n - 1] == '\n')
 		ret->comm[--n] = '\0';
 	ret->comm_len = (size_t)n;
-	if (ct_read_file_at(piddir, "cmdline", CMDLINE_CAP, &ret->cmdline, &ret->cmdline_len, NULL) < 0)
+	/* A process can make its cmdline read wait for ever: bounded. */
+	if (ct_read_file_deadline_at(piddir, "cmdline", CMDLINE_CAP, 1000, &ret->cmdline, &ret->cmdline_len, NULL) < 0)
 		ret->cmdline = NULL, ret->cmdline_len = 0;
 	/* The PID named the same process all along (not a recycled one). */
 	if (ct_proc_start_time(pid, &st1) < 0 || st0 != st1) {
