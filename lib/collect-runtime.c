@@ -596,13 +596,47 @@ static const char *const *env_member(const char *path)
 	return NULL;
 }
 
+/*
+ * An LXC config (LXCPATH/NAME/config) without its "lxc.environment = ..."
+ * lines, in *ret (NUL-terminated): 1 if any was dropped, else 0.
+ */
+static int lxc_drop_environment(const char *data, size_t len, char **ret, size_t *ret_len)
+{
+	struct ct_buf b = { 0 };
+	bool dropped = false;
+
+	for (const char *p = data, *end = data + len; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *next = eol ? eol + 1 : end, *k = p;
+
+		while (k < next && (*k == ' ' || *k == '\t'))
+			k++;
+		if ((size_t)(next - k) >= 15 && memcmp(k, "lxc.environment", 15) == 0)
+			dropped = true;
+		else
+			ct_buf_put(&b, p, (size_t)(next - p));
+		p = next;
+	}
+	if (!dropped) {
+		ct_buf_free(&b);
+		return 0;
+	}
+	ct_buf_putc(&b, '\0');
+	*ret = b.data;
+	*ret_len = b.len - 1;
+	return 1;
+}
+
 static void add_file(struct ct_snapshot *s, const char *path, int error, const char *data, size_t len)
 {
 	const char *const *env = data ? env_member(path) : NULL;
+	const char *base = strrchr(path, '/');
 	_cleanup_free_ char *kept = NULL;
 
 	/* Environments hold secrets and are never shown: a snapshot leaves them out. */
 	if (env && ct_json_drop_member(data, len, env, &kept, &len) > 0)
+		data = kept;
+	else if (data && base && strcmp(base, "/config") == 0 && lxc_drop_environment(data, len, &kept, &len) > 0)
 		data = kept;
 	s->files = xreallocarray(s->files, s->n_files + 1, sizeof(*s->files));
 	s->files[s->n_files++] = (struct ct_state_file){

@@ -145,6 +145,8 @@ cleanup_lxc() {
 }
 on_exit cleanup_lxc
 
+# An environment value of the containers: a snapshot must never hold it.
+secret=lxcsecret-$$-$RANDOM$RANDOM
 mkct() { # LXCPATH [NAME]: the container NAME ($name) there, running sleep 1000
 	local n=${2:-$name}
 	local dir=$1/$n
@@ -156,6 +158,7 @@ lxc.net.0.type = empty
 lxc.init.cmd = /bin/sleep 1000
 lxc.mount.auto = proc:mixed sys:ro
 lxc.apparmor.profile = unconfined
+lxc.environment = LXC_SECRET=$secret
 EOF
 }
 
@@ -258,6 +261,17 @@ is "$(grep -v '^$' "$tmp/sub" | sort -n | jq -sc .)" "$(jq -c --argjson m "$mon"
 grep -qF "container $name (lxc, $name)" "$tmp/chain"
 ok $? "ctrtree $name has the row 'container $name (lxc, $name)'"
 sed 's/^/# /' "$tmp/chain"
+
+# The environment reaches the container (its init's environ) but never a
+# snapshot, although the config that sets it is kept there.
+tr '\0' '\n' <"/proc/$init/environ" | grep -qxF "LXC_SECRET=$secret"
+ok $? "(fact) the container's init has LXC_SECRET in its environment"
+"$CTRTREE" --save "$tmp/lxc.snap" 2>"$tmp/save.err"
+ok $? "ctrtree --save"
+is "$(jq -r --arg b "$P1/$name/config" '[.runtime.files[] | select(.path == $b)] | length' "$tmp/lxc.snap")" 1 \
+	"the snapshot keeps $name's config"
+! grep -qF "$secret" "$tmp/lxc.snap" && ! grep -qF "$(printf %s "$secret" | od -An -tx1 | tr -d ' \n')" "$tmp/lxc.snap"
+ok $? "the snapshot holds no lxc.environment value (raw or hex)"
 
 kill_pid KILL "$attach"
 
