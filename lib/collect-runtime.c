@@ -596,6 +596,14 @@ static const char *const *env_member(const char *path)
 	return NULL;
 }
 
+/* Do the len bytes at s start with prefix? */
+static bool starts_with_n(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
 /*
  * An LXC config (LXCPATH/NAME/config) without its "lxc.environment = ..."
  * lines, in *ret (NUL-terminated): 1 if any was dropped, else 0.
@@ -611,7 +619,7 @@ static int lxc_drop_environment(const char *data, size_t len, char **ret, size_t
 
 		while (k < next && (*k == ' ' || *k == '\t'))
 			k++;
-		if ((size_t)(next - k) >= 15 && memcmp(k, "lxc.environment", 15) == 0)
+		if (starts_with_n(k, (size_t)(next - k), "lxc.environment"))
 			dropped = true;
 		else
 			ct_buf_put(&b, p, (size_t)(next - p));
