@@ -64,6 +64,8 @@ static const struct fz_proc fz_procs[] = {
 	    "/var/lib/containers/storage/overlay-containers/" FZ_PODMAN_ID "/userdata", "-n", "web" }, { 0 }, 0, "/" },
 	{ 4050, 4000, 70100, 'S', 0, "httpd", { "httpd", "-DFOREGROUND" }, { 4050, 1 }, 4026532700ULL,
 	  "/libpod_parent/libpod-" FZ_PODMAN_ID },
+	{ 5000, 1, 80000, 'S', 0, "lxc-start", { "[lxc monitor] /var/lib/lxc web2" }, { 0 }, 0, "/" },
+	{ 5050, 5000, 80100, 'S', 0, "init", { "/sbin/init" }, { 5050, 1 }, 4026533000ULL, "/lxc.payload.web2" },
 	{ 23500, 1, 2903212, 'S', 0, "sleep", { "sleep", "300" }, { 23500, 1 }, 4026532800ULL, "/h1fuzz" },
 	{ 23737, 1, 2903523, 'S', 0, "sleep", { "sleep", "300" }, { 23737, 1 }, 4026532900ULL, "/h1crun" },
 };
