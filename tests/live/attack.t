@@ -22,13 +22,8 @@ ATTACKER=$BUILDDIR/tests/hostile/ns-attacker
 . "$TOP/tests/lib/rootfs.sh"
 
 need_root
-for bin in "$NSL" "$CTRRUN" "$CONTROL" "$ATTACKER"; do
-	if [ ! -x "$bin" ]; then
-		echo "1..0 # SKIP $bin not built"
-		exit 0
-	fi
-done
-command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
+need_built "$NSL" "$CTRRUN" "$CONTROL" "$ATTACKER"
+need_tools jq
 
 # The full count in the plain pass; the sanitizer pass runs a short form.
 ENTRIES=1000

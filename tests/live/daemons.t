@@ -35,10 +35,7 @@ CTRTREE=${CTRTREE:-$BUILDDIR/ctrtree}
 . "$TOP/tests/lib/tap.sh"
 need_root
 
-if [ ! -x "$CTRTREE" ]; then
-	echo "1..0 # SKIP $CTRTREE not built"
-	exit 0
-fi
+need_built "$CTRTREE"
 # The fakes need python3 (the containerd one also python3-h2, which Debian
 # installs for /usr/bin/python3, not for other pythons on PATH).
 PY=

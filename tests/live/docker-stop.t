@@ -23,10 +23,7 @@ CTRTREE=${CTRTREE:-$BUILDDIR/ctrtree}
 . "$TOP/tests/lib/tap.sh"
 need_root
 
-if [ ! -x "$CTRTREE" ]; then
-	echo "1..0 # SKIP $CTRTREE not built"
-	exit 0
-fi
+need_built "$CTRTREE"
 TIMEOUT=1000
 SLACK=1500
 [ "${CT_TEST_ASAN:-0}" = 1 ] && SLACK=2500

@@ -26,18 +26,8 @@ FDREPORT=$BUILDDIR/tests/hostile/fd-report
 . "$TOP/tests/lib/rootfs.sh"
 
 need_root
-for tool in jq python3 strace tmux nsenter ip; do
-	if ! command -v $tool >/dev/null; then
-		echo "1..0 # SKIP $tool not installed"
-		exit 0
-	fi
-done
-for bin in "$CTRTREE" "$NSL" "$CTRTOP" "$CTRRUN" "$FDREPORT"; do
-	if [ ! -x "$bin" ]; then
-		echo "1..0 # SKIP $bin not built"
-		exit 0
-	fi
-done
+need_tools jq python3 strace tmux nsenter ip
+need_built "$CTRTREE" "$NSL" "$CTRTOP" "$CTRRUN" "$FDREPORT"
 # The interpreter itself, not a wrapper script (pyenv's shim) that would
 # add its own fds and writes.
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
