@@ -495,10 +495,17 @@ int ct_http_request(struct ct_http_client *c, const struct ct_http_request *req,
 	curl_easy_getinfo(c->curl, CURLINFO_NUM_CONNECTS, &new_conns);
 	if (new_conns > 0)
 		c->connects += (unsigned)new_conns;
-	if (code != CURLE_OK)
+	if (code != CURLE_OK) {
 		r = map_error(c, code, timeout_ms, ret_error);
-	else
+	} else {
 		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+		/*
+		 * libcurl 7.88 reads an "HTTP/2 NNN" status line on an HTTP/1.1
+		 * connection with %d: any int, negative too.  HTTP has three digits.
+		 */
+		if (status < 100 || status > 999)
+			r = ct_fail(ret_error, -EPROTO, "malformed reply: HTTP status %ld", status);
+	}
 	/* The handle must not keep pointers to what goes out of scope here. */
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);

@@ -41,7 +41,7 @@ import time
 
 BIG = 200 << 20
 MODES = ("valid chunked1 too-old chunk-nonhex chunk-negative chunk-huge early-eof "
-         "big-length big-chunked stall api-version non-root rootless").split()
+         "big-length big-chunked stall bad-status api-version non-root rootless").split()
 
 CONTAINERS = [
     {
@@ -140,6 +140,11 @@ def stream_list(conn, mode):
     if mode == "early-eof":
         body = json.dumps(CONTAINERS).encode()
         conn.sendall(head(200, "OK", ["Content-Length: %d" % (len(body) + 1000)]) + body)
+        return False
+    if mode == "bad-status":
+        # libcurl 7.88 takes "HTTP/2 NNN" on HTTP/1.1 with %d: status 12345.
+        body = json.dumps(CONTAINERS).encode()
+        conn.sendall(b"HTTP/2 12345\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
         return False
     if mode == "stall":
         conn.sendall(head(200, "OK", ["Content-Length: 100"]))

@@ -120,7 +120,7 @@ static void check_response(const struct ct_http_response *r)
 
 	if (!r->body || r->body_len > MAX_BODY || r->body[r->body_len] != '\0')
 		abort();
-	if (r->status < 0 || r->status > 999 || r->n_headers > 2 || (r->n_headers && !r->headers))
+	if (r->status < 100 || r->status > 999 || r->n_headers > 2 || (r->n_headers && !r->headers))
 		abort();
 	for (size_t i = 0; i < r->n_headers; i++) {
 		if (!r->headers[i].key || !r->headers[i].value)

@@ -7,9 +7,10 @@
 #    a server that wants a newer API): ctrtree's JSON shows exactly the
 #    containers the fake sent, compared with the fake's own record of its
 #    reply (written by the fake, read here with jq).
-#  - Faults (bogus chunk sizes, early EOF, a 200 MiB body, a stall after
-#    the headers, an API-version error, a gRPC error, a server running as
-#    uid 65534 on a socket root owns): ctrtree exits 0 within --timeout
+#  - Faults (bogus chunk sizes, early EOF, a 200 MiB body, a status line
+#    libcurl misreads (HTTP/2 12345), a stall after the headers, an
+#    API-version error, a gRPC error, a server running as uid 65534 on a
+#    socket root owns): ctrtree exits 0 within --timeout
 #    plus SLACK, names the socket and the fault (stderr for the Docker
 #    socket given with --docker-socket, engines[].error for the containerd),
 #    keeps none of the reply, and still prints the /proc tree (this
@@ -189,6 +190,7 @@ early-eof containers/json\?all=1: .*closed with 1000 bytes remaining
 big-length containers/json\?all=1: response larger than 8 MiB
 big-chunked containers/json\?all=1: response larger than 8 MiB
 stall containers/json\?all=1: timed out after 1000 ms
+bad-status containers/json\?all=1: malformed reply: HTTP status 12345
 api-version GET /v1.41/version: HTTP 400: client version 1.41 is too new
 non-root GET /_ping: refused: the server runs as uid 65534 \(pid [0-9]+\), neither root nor the socket's owner \(uid 0\)
 EOF
