@@ -6,10 +6,13 @@
 #   make fuzz-check                  replay seeds and regressions, then fuzz
 #                                    each target FUZZ_SECONDS (60 in CI, else 0)
 #   make fuzz-check FUZZ_SECONDS=600 FUZZ_TARGETS="stat docker"
+#   make fuzz-check FUZZ_SECONDS=600 FUZZ_SEED=0   explore: a new seed each
+#                                    run (default 1: CI fuzzes reproducibly)
 FUZZ_SRCS     := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_PROGRAMS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/tests/fuzz/%)
 FUZZ_SECONDS  ?= $(if $(CI),60,0)
 FUZZ_TARGETS  ?=
+FUZZ_SEED     ?= 1
 
 # The bundled runtime's code without its main(), for its parsers' harnesses.
 LIBCTRRUN := $(B)/libctrrun.a
@@ -34,7 +37,7 @@ fuzz-targets: $(FUZZ_PROGRAMS)
 
 ifeq ($(FUZZ),1)
 fuzz-check: fuzz-targets
-	tests/fuzz/run --builddir $(B) --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	tests/fuzz/run --builddir $(B) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) $(FUZZ_TARGETS)
 else
 fuzz-check:
 	$(MAKE) --no-print-directory FUZZ=1 fuzz-check
