@@ -85,7 +85,8 @@ static void read_namespaces(int dfd, uint64_t nsfs_dev, struct ct_proc *p, bool 
 			/* ENOENT: a zombie, a type this kernel lacks, or gone. */
 			if (errno == EACCES || errno == EPERM)
 				*ret_denied = true;
-			*ret_missing = true;
+			else
+				*ret_missing = true;
 			continue;
 		}
 		if (ct_parse_ns_link(buf, (size_t)n, ct_ns_names[t], &ino) == 0)
@@ -295,20 +296,27 @@ static void cmdline_queue(struct collector *c, size_t proc, int fd);
 static void cmdline_abandon(struct collector *c)
 {
 	struct cmdline_reader *r = c->reader;
-	struct cmdline_item stuck, rest[CMDLINE_RING];
+	struct cmdline_item stuck;
+	struct {
+		size_t proc;
+		int fd;
+	} rest[CMDLINE_RING];
 	size_t n_rest = 0;
 
 	/* Called with r->lock held; r belongs to its thread afterwards. */
 	stuck = (struct cmdline_item){ .proc = r->items[r->next % CMDLINE_RING].proc, .n = -ETIMEDOUT };
-	for (size_t k = r->next + 1; k < r->head; k++)
-		rest[n_rest++] = r->items[k % CMDLINE_RING];
+	for (size_t k = r->next + 1; k < r->head; k++, n_rest++) {
+		rest[n_rest].proc = r->items[k % CMDLINE_RING].proc;
+		rest[n_rest].fd = r->items[k % CMDLINE_RING].fd;
+	}
 	r->abandoned = true;
 	r->stuck_pid = c->snap->procs[stuck.proc].pid;
 	r->stuck_start = c->snap->procs[stuck.proc].start_time;
 	cmdline_set_blocked(r->stuck_pid, r->stuck_start, true);
 	pthread_cond_signal(&r->wake);
-	pthread_mutex_unlock(&r->lock);
+	/* Before unlocking: once it sees abandoned, the thread frees r. */
 	pthread_detach(r->thread);
+	pthread_mutex_unlock(&r->lock);
 	c->reader = NULL;
 	c->stuck++;
 	ct_debug("collect", "pid %d: cmdline read blocked for %d ms, left behind",
