@@ -230,12 +230,15 @@ void ct_collect_netns_addrs(struct ct_snapshot *s)
 			dup = seen[k] == p->ns[CT_NS_NET].ino;
 		if (dup)
 			continue;
-		seen[n_seen++] = p->ns[CT_NS_NET].ino;
 
 		/* /proc/PID/net shows the network namespace of PID: no setns
 		 * needed.  Read through the directory of the process the scan
-		 * saw (not one that took its PID since). */
+		 * saw (not one that took its PID since); if it is gone, another
+		 * process of the namespace may do. */
 		dir = ct_proc_dir_open_checked(proc_fd, p->pid, p->start_time);
+		if (dir == -ESRCH || dir == -ESTALE)
+			continue;
+		seen[n_seen++] = p->ns[CT_NS_NET].ino;
 		r = dir < 0 ? dir : ct_read_file_at(dir, "net/fib_trie", 1024 * 1024, &buf, &len, NULL);
 		if (dir >= 0)
 			close(dir);
@@ -364,12 +367,19 @@ static int query_containerd(struct ct_snapshot *s, const char *socket, const str
 	for (size_t k = 0; k < reply.n_ns; k++) {
 		struct ct_containerd_blob noenv = { 0 };
 		const struct ct_containerd_blob *c = &reply.ns[k].containers;
+		int d;
 
-		/* The specs' environments are never shown: a snapshot leaves them out. */
-		if (ct_containerd_drop_env(c, &noenv) > 0)
-			c = &noenv;
+		/* The specs' environments are never shown: a snapshot leaves them
+		 * out, and keeps no reply it cannot take them out of. */
 		snprintf(what, sizeof(what), "containerd:containers:%s", reply.ns[k].name);
-		add_reply(s, what, socket, 0, NULL, (const char *)c->data, c->len, reply.ns[k].name);
+		d = ct_containerd_drop_env(c, &noenv);
+		if (d > 0)
+			c = &noenv;
+		if (d < 0)
+			add_reply(s, what, socket, d, "a reply that does not unpack: not kept", NULL, 0,
+				  reply.ns[k].name);
+		else
+			add_reply(s, what, socket, 0, NULL, (const char *)c->data, c->len, reply.ns[k].name);
 		free(noenv.data);
 		snprintf(what, sizeof(what), "containerd:tasks:%s", reply.ns[k].name);
 		add_reply(s, what, socket, 0, NULL, (const char *)reply.ns[k].tasks.data, reply.ns[k].tasks.len,
@@ -484,6 +494,12 @@ static void add_job(struct engine_job **jobs, size_t *n, const char *kind, const
 	(*n)++;
 }
 
+/* Root as far as we know: an unreadable status leaves uid 0, not trusted. */
+static bool proc_is_root(const struct ct_proc *p)
+{
+	return p->uid == 0 && !(p->flags & CT_PROC_NO_STATUS);
+}
+
 static bool host_mnt(const struct ct_snapshot *s, const struct ct_proc *p)
 {
 	return !ct_ns_known(&p->ns[CT_NS_MNT]) || ct_ns_equal(&p->ns[CT_NS_MNT], &s->host.host_ns[CT_NS_MNT]);
@@ -570,7 +586,7 @@ void ct_collect_engines(struct ct_snapshot *s, const struct ct_role_info *roles,
 			continue;
 		for (size_t i = 0; i < s->n_procs; i++)
 			if (roles[i].role == CT_ROLE_ENGINE && roles[i].engine == CT_ENGINE_DOCKER &&
-			    host_mnt(s, &s->procs[i]) && s->procs[i].uid == 0)
+			    host_mnt(s, &s->procs[i]) && proc_is_root(&s->procs[i]))
 				read_docker_records(s, roles, docker_data_root(&s->procs[i]));
 		break;
 	}
@@ -641,10 +657,18 @@ static void add_file(struct ct_snapshot *s, const char *path, int error, const c
 	const char *base = strrchr(path, '/');
 	_cleanup_free_ char *kept = NULL;
 
-	/* Environments hold secrets and are never shown: a snapshot leaves them out. */
-	if (env && ct_json_drop_member(data, len, env, &kept, &len) > 0)
-		data = kept;
-	else if (data && base && strcmp(base, "/config") == 0 && lxc_drop_environment(data, len, &kept, &len) > 0)
+	/* Environments hold secrets and are never shown: a snapshot leaves them
+	 * out, and keeps no file it cannot take them out of. */
+	if (env) {
+		int d = ct_json_drop_member(data, len, env, &kept, &len);
+
+		if (d > 0) {
+			data = kept;
+		} else if (d < 0) {
+			error = -EBADMSG;
+			data = NULL;
+		}
+	} else if (data && base && strcmp(base, "/config") == 0 && lxc_drop_environment(data, len, &kept, &len) > 0)
 		data = kept;
 	s->files = xreallocarray(s->files, s->n_files + 1, sizeof(*s->files));
 	s->files[s->n_files++] = (struct ct_state_file){
@@ -743,7 +767,7 @@ static void read_named_file(struct ct_snapshot *s, const char *path, const struc
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
-	if (by && by->uid != 0 && st.st_uid != by->uid) {
+	if (by && !proc_is_root(by) && st.st_uid != by->uid) {
 		ct_debug("runtime", "%s: not read, owned by %u, named by pid %d of uid %u", path,
 			 (unsigned)st.st_uid, by->pid, (unsigned)by->uid);
 		return;
@@ -944,7 +968,7 @@ void ct_collect_state(struct ct_snapshot *s, const struct ct_role_info *roles)
 		memcpy(root, r->root, r->root_len);
 		root[r->root_len] = '\0';
 		/* A root named by a user's process is read only if that user owns it. */
-		if (s->procs[i].uid != 0 && (stat(root, &st) < 0 || st.st_uid != s->procs[i].uid))
+		if (!proc_is_root(&s->procs[i]) && (stat(root, &st) < 0 || st.st_uid != s->procs[i].uid))
 			continue;
 		for (size_t k = 0; k < n_seen && !dup; k++)
 			dup = strcmp(seen[k], root) == 0 ||

@@ -436,10 +436,15 @@ int ct_containerd_drop_env(const struct ct_containerd_blob *containers, struct c
 	was = xcalloc(cs->n_containers + 1, sizeof(*was));
 	for (size_t i = 0; i < cs->n_containers; i++) {
 		Ctcd__Any *spec = cs->containers[i]->spec;
-		size_t n;
+		size_t n = 0;
+		int d;
 
-		if (!spec || ct_json_drop_member((const char *)spec->value.data, spec->value.len, env, &kept[i], &n) <= 0)
+		if (!spec || spec->value.len == 0)
 			continue;
+		d = ct_json_drop_member((const char *)spec->value.data, spec->value.len, env, &kept[i], &n);
+		if (d == 0)
+			continue;
+		/* d < 0: a spec that does not parse may still hold one: kept empty. */
 		was[i] = spec->value;
 		spec->value = (ProtobufCBinaryData){ .len = n, .data = (uint8_t *)kept[i] };
 		changed++;
@@ -451,7 +456,7 @@ int ct_containerd_drop_env(const struct ct_containerd_blob *containers, struct c
 	}
 	/* The message's own buffers go back before it is freed. */
 	for (size_t i = 0; i < cs->n_containers; i++) {
-		if (kept[i])
+		if (was[i].data)
 			cs->containers[i]->spec->value = was[i];
 		free(kept[i]);
 	}

@@ -70,8 +70,9 @@ int ct_containerd_query(const char *socket_path, const struct ct_containerd_opts
 
 /*
  * A ListContainersResponse without the environment (process.env) of any
- * container's OCI spec, for what a snapshot keeps: 1 with the new message
- * in *ret (malloc'd), 0 when no spec holds one, -EBADMSG.
+ * container's OCI spec, for what a snapshot keeps (a spec that is not JSON
+ * is left empty): 1 with the new message in *ret (malloc'd), 0 when no
+ * spec holds one, -EBADMSG for a reply that does not unpack.
  */
 int ct_containerd_drop_env(const struct ct_containerd_blob *containers, struct ct_containerd_blob *ret);
 
