@@ -263,7 +263,8 @@ static struct json_object *lookup(const struct options *o)
 
 		if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0)
 			_exit(EXIT_ENTER);
-		close_range(3, ~0U, 0);
+		if (ct_enter_cloexec_from3() < 0)
+			_exit(EXIT_ENTER);
 		execv(path, (char *const *)argv);
 		fprintf(stderr, "nsenter-lite: cannot run %s: %s\n", safe, strerror(errno));
 		_exit(EXIT_ENTER);

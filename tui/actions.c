@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "enter.h"
 #include "escape.h"
 #include "pidfd.h"
 #include "probes.h"
@@ -87,7 +88,8 @@ static int run_on_terminal(struct tui_state *st, char *const argv[], bool wait_e
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGWINCH, SIG_DFL);
 		/* Only the terminal: not what ctrtop was started with. */
-		close_range(3, ~0U, 0);
+		if (ct_enter_cloexec_from3() < 0)
+			_exit(127);
 		execv(argv[0], argv);
 		fprintf(stderr, "ctrtop: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -106,8 +108,9 @@ static int run_on_terminal(struct tui_state *st, char *const argv[], bool wait_e
 		else if (WIFSIGNALED(status))
 			fprintf(stderr, "\n[killed by signal %d] ", WTERMSIG(status));
 		fputs("press Enter to return", stderr);
-		while (read(STDIN_FILENO, buf, sizeof(buf)) > 0 && !memchr(buf, '\n', sizeof(buf)))
-			;
+		for (ssize_t n; (n = read(STDIN_FILENO, buf, sizeof(buf))) > 0;)
+			if (memchr(buf, '\n', (size_t)n))
+				break;
 	}
 	if (tui_log_fd >= 0)
 		dup2(tui_log_fd, STDERR_FILENO);
