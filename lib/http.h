@@ -130,8 +130,11 @@ void ct_http_format_size(char *buf, size_t size, size_t n);
  * Who may serve an engine's socket: root, our own user, or the owner of the
  * socket file (a rootless engine on its own socket).  Anyone else serving a
  * path where an engine is expected gets no request: its replies would be
- * taken as the engine's word.  The server's credentials are those of the
- * process that called listen() (SO_PEERCRED).  0, or -EPERM (or the
+ * taken as the engine's word.  Any user's server on a socket it created
+ * itself passes, as a rootless engine must: what it says stands for an
+ * engine of that user, not root's.  The server's credentials are those of
+ * the process that called listen() (SO_PEERCRED); the socket's owner is a
+ * stat() of its path, after connecting.  0, or -EPERM (or the
  * getsockopt() error) with *ret_error saying who serves it.
  */
 int ct_unix_peer_check(int fd, const char *socket_path, char **ret_error);
