@@ -7,7 +7,7 @@
 #                                    each target FUZZ_SECONDS (60 in CI, else 0)
 #   make fuzz-check FUZZ_SECONDS=600 FUZZ_TARGETS="stat docker"
 #   make fuzz-check FUZZ_SECONDS=600 FUZZ_SEED=0   explore: a new seed each
-#                                    run (default 1: CI fuzzes reproducibly)
+#                                    run (default 1: CI fuzzes repeatably)
 FUZZ_SRCS     := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_PROGRAMS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/tests/fuzz/%)
 FUZZ_SECONDS  ?= $(if $(CI),60,0)

@@ -14,7 +14,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json.h>
+
+#include "escape.h"
 #include "runtime.h"
+
+/*
+ * Text for a terminal: valid UTF-8 with no control byte, DEL or unsafe code
+ * point (ct_cp_is_unsafe: C1, bidi controls, ...), ASCII only if !utf8 (the
+ * escaping of a non-UTF-8 locale); '\n' only where newline says lines may be.
+ */
+static inline void fuzz_check_text(const char *t, size_t n, bool utf8, bool newline)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k;
+
+		if (t[i] == '\n' && newline) {
+			i++;
+			continue;
+		}
+		k = ct_utf8_decode((const unsigned char *)t + i, n - i, &cp);
+		if (k == 0 || cp < 0x20 || cp == 0x7f || ct_cp_is_unsafe(cp))
+			abort(); /* a control byte or an unsafe code point reached the text */
+		if (!utf8 && cp >= 0x80)
+			abort(); /* non-ASCII although the locale is not UTF-8 */
+		i += k;
+	}
+}
+
+/* One strict JSON object and nothing after it but white space. */
+static inline void fuzz_check_json(const char *t, size_t n)
+{
+	struct json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+	struct json_object *o;
+
+	if (!tok)
+		abort();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, t, (int)n);
+	if (!o || !json_object_is_type(o, json_type_object))
+		abort(); /* not a JSON object */
+	for (size_t i = json_tokener_get_parse_end(tok); i < n; i++)
+		if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\n')
+			abort(); /* something after the object */
+	json_object_put(o);
+	json_tokener_free(tok);
+}
 
 /* NULL, or a C string of at most max bytes. */
 static inline void fuzz_check_str(const char *s, size_t max)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "fuzz-check.h"
 #include "render.h"
 #include "snapshot.h"
 #include "util.h"
@@ -19,14 +20,7 @@ static void check_command(const struct ct_proc *p, bool utf8)
 
 	ct_escape_set_utf8(utf8);
 	ct_format_command(p, &b);
-	for (size_t i = 0; i < b.len;) {
-		uint32_t cp;
-		size_t k = ct_utf8_decode((const unsigned char *)b.data + i, b.len - i, &cp);
-
-		if (k == 0 || ct_cp_is_unsafe(cp) || (!utf8 && cp >= 0x80))
-			abort(); /* a raw control byte or unsafe code point in COMMAND */
-		i += k;
-	}
+	fuzz_check_text(b.data, b.len, utf8, false);
 	ct_buf_free(&b);
 }
 

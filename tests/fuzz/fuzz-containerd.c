@@ -14,7 +14,9 @@
  *
  * Checked: a failure says why and appends nothing; a success gives one
  * detail entry per record, records of namespaces that were asked, a
- * status only with a task, an init pid only while its process exists.
+ * status only with a task, an init pid only while its process exists;
+ * and each containers reply without its environments (what --save keeps)
+ * has none left to drop.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -82,6 +84,23 @@ static void check(const struct ct_containerd_reply *r, size_t size)
 	ct_containerd_info_clear(&info);
 }
 
+/* What a snapshot keeps of a containers reply: once the environments are
+ * out, none is left to take out (and what does not unpack is refused). */
+static void check_drop_env(const struct ct_containerd_blob *b)
+{
+	struct ct_containerd_blob noenv = { 0 }, again = { 0 };
+	int r = ct_containerd_drop_env(b, &noenv);
+
+	if (r != -EBADMSG && r != 0 && r != 1)
+		abort();
+	if ((r == 1) != (noenv.data != NULL))
+		abort(); /* a new message exactly when something was dropped */
+	if (r == 1 && ct_containerd_drop_env(&noenv, &again) != 0)
+		abort(); /* an environment (or a spec that is not JSON) was kept */
+	free(noenv.data);
+	free(again.data);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -110,6 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_next_blob(&p, &left, &ns->tasks.data, &ns->tasks.len);
 	}
 	check(&r, size);
+	for (size_t k = 0; k < r.n_ns; k++)
+		check_drop_env(&r.ns[k].containers);
 	ct_containerd_reply_clear(&r);
 	return 0;
 }

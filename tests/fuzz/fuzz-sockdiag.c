@@ -39,8 +39,9 @@ static const char *const protos[] = { "tcp", "tcp6", "udp", "udp6", "unix" };
 static void check_sockets(const char *proto, const uint8_t *buf, size_t len)
 {
 	struct json_object *res = NULL, *a;
+	const char *json;
 	char *text = NULL;
-	size_t text_len = 0;
+	size_t text_len = 0, json_len;
 	FILE *f;
 
 	if (ct_probe_sockets_parse(proto, buf, len, &res) < 0 || !res)
@@ -56,7 +57,8 @@ static void check_sockets(const char *proto, const uint8_t *buf, size_t len)
 			abort();
 	}
 	/* Round trip through text: the JSON is valid. */
-	json_object_put(json_tokener_parse(json_object_to_json_string(res)));
+	json = json_object_to_json_string_length(res, JSON_C_TO_STRING_PLAIN, &json_len);
+	fuzz_check_json(json, json_len);
 
 	/*
 	 * In both kinds of locale, with the escaping the tools pair with it
@@ -72,10 +74,7 @@ static void check_sockets(const char *proto, const uint8_t *buf, size_t len)
 			abort();
 		ct_probe_sockets_print(res, f);
 		fclose(f);
-		for (size_t i = 0; i < text_len; i++)
-			if (((unsigned char)text[i] < 0x20 && text[i] != '\n') || text[i] == 0x7f ||
-			    (!utf8 && (unsigned char)text[i] >= 0x80))
-				abort(); /* a name reached the terminal unescaped */
+		fuzz_check_text(text, text_len, utf8, true); /* names escaped */
 		free(text);
 	}
 	json_object_put(res);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "fuzz-check.h"
 #include "render.h"
 #include "snapshot.h"
 #include "util.h"
@@ -30,9 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* comm is not what the parentheses hold */
 		ct_escape_set_utf8(false);
 		ct_format_command(&p, &b);
-		for (size_t i = 0; i < b.len; i++)
-			if ((unsigned char)b.data[i] < 0x20 || (unsigned char)b.data[i] >= 0x7f)
-				abort(); /* a raw control or non-ASCII byte in [comm] */
+		fuzz_check_text(b.data, b.len, false, false); /* [comm] escaped */
 		ct_buf_free(&b);
 	}
 	ct_arena_free(&a);
