@@ -23,6 +23,8 @@ ctrtree's view with what was sent.  MODE:
                   client hangs up (never held in memory)
   big-chunked     the list: 200 MiB in 64 KiB chunks, streamed
   stall           the list: status line and headers, then nothing
+  bad-status      the list under the status line "HTTP/2 12345", which
+                  libcurl 7.88 takes on HTTP/1.1 as status 12345
   api-version     every /vX.Y/ path: docker's 400 "client version X.Y is
                   too new. Maximum supported API version is 1.24"
   non-root        valid replies, served by uid/gid 65534: the socket is

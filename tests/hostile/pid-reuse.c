@@ -366,14 +366,14 @@ static pid_t start_tracee(char **cmd, const char *outdir, int trial, pid_t victi
 			subst(argv[i], 512, cmd[i], victim, start);
 		}
 		snprintf(path, sizeof(path), "%s/%d.out", outdir, trial);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0 || dup2(fd, 1) < 0)
 			_exit(127);
 		snprintf(path, sizeof(path), "%s/%d.err", outdir, trial);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0 || dup2(fd, 2) < 0)
 			_exit(127);
-		fd = open("/dev/null", O_RDONLY);
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || dup2(fd, 0) < 0)
 			_exit(127);
 		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0 || trace_only_watched() < 0)

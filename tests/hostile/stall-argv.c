@@ -165,8 +165,8 @@ static _Noreturn void victim(const char *file, const char *pidfile, int port)
 		int one = 1, sk = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (sk < 0 || bind(sk, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(sk, 1) < 0) {
+		if (sk < 0 || setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+		    bind(sk, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(sk, 1) < 0) {
 			perror("stall-argv: listen");
 			_exit(1);
 		}

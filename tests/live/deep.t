@@ -26,10 +26,11 @@ chain_len() { # DEEPEST ROOT
 ctrtree_run() { # OUT ARGS...
 	local out=$1 t0
 	shift
-	t0=$(date +%s.%N)
+	t0=$(date +%s%N)
 	(ulimit -s 8192 && timeout "$limit" "$CTRTREE" "$@") >"$out" 2>"$out.err"
 	rc=$?
-	took=$(echo "$(date +%s.%N) - $t0" | bc)
+	took=$(($(date +%s%N) - t0))
+	took=$((took / 1000000000)).$(printf %03d $((took / 1000000 % 1000)))
 }
 
 # --- the snapshot: its own process table, so it needs no pids.

@@ -153,7 +153,8 @@ while read -r mp type opts; do
 	cgroup,*cpuset*) ;; # a task needs cpuset.cpus and .mems set first
 	cgroup,* | cgroup2,*) cgdirs+=("$mp/$CG") ;;
 	esac
-done < <(awk '$9 == "cgroup" || ($9 == "cgroup2" && $5 == "/sys/fs/cgroup/unified") { print $5, $9, $NF }' /proc/self/mountinfo)
+done < <(awk '{ for (i = 7; $i != "-"; i++); t = $(i + 1) } # the type follows the optional fields
+	t == "cgroup" || (t == "cgroup2" && ($5 == "/sys/fs/cgroup/unified" || $5 == "/sys/fs/cgroup")) { print $5, t, $NF }' /proc/self/mountinfo)
 rm_cgroups() {
 	local d i
 	for d in "${cgdirs[@]}"; do

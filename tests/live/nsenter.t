@@ -5,7 +5,8 @@
 # nsenter-lite started), /proc/PID/stat, and util-linux nsenter for the
 # addresses.  The hostile part: a container whose sh and ip are marker
 # programs (never run without -m), and one whose process tries to ptrace
-# and read every nsenter-lite it can see while we enter it 1,000 times.
+# and read every nsenter-lite it can see while we enter it 100 times
+# (attack.t does the full 1,000).
 #
 #   TOP=. BUILDDIR=build CTRRUN=build/tests/ctrrun/ctrrun bash tests/live/nsenter.t
 set -u

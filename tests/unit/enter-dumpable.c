@@ -4,8 +4,10 @@
  * It enters a process as "nsenter-lite -a PID COMMAND..." does, through
  * the same lib/enter.c calls in the same order (target by pidfd, every
  * namespace opened, joined, then a fork for the pid namespace and the
- * exec), with one difference: once joined it makes itself dumpable again,
- * so that the container's root may ptrace it and read its /proc files.
+ * exec), with two differences: once joined it makes itself dumpable again,
+ * so that the container's root may ptrace it and read its /proc files; and
+ * COMMAND is always the host's binary, as without -m (attack.t runs
+ * /bin/true, which the busybox rootfs has at the same path).
  * Its comm is "nsenter-lite", which is what the attacker looks for.  If
  * the attacker cannot catch this one, its zero against the real
  * nsenter-lite proves nothing.  Never installed; not a knob of nsenter-lite.
